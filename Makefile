@@ -1,0 +1,41 @@
+# Marketplace: `make run` starts the site with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test suite's services; override on the command line or in the environment.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/marketplace)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+
+.PHONY: help install run test lint format check-services
+
+help:
+	@echo "make run    install, migrate, load demo data, serve http://$(HOST):$(PORT) with the Huey consumer"
+	@echo "make test   install and run the whole suite on PostgreSQL and Redis"
+	@echo "make lint   ruff check and format check"
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+run: install
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py seed_demo --if-empty
+	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
+
+check-services: install
+	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) scripts/check_services.py
+
+test: check-services
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true \
+		$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .

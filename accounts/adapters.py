@@ -1,0 +1,26 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from . import services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # Every sign-up, from the site or the API, goes through the one service.
+        data = form.cleaned_data
+        return services.register_user(
+            user=user,
+            email=data["email"],
+            password=data.get("password1"),
+            role=data["role"],
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            phone=data.get("phone", ""),
+        )
+
+    def get_login_redirect_url(self, request):
+        user = request.user
+        # A provider's first stop is the business profile customers will see.
+        if user.is_provider and not user.provider_profile.is_complete:
+            return reverse("accounts:provider_profile")
+        return super().get_login_redirect_url(request)

@@ -1,0 +1,114 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from . import services
+from .models import STAFF_ROLES, City, Role, ServiceProviderProfile, User, UserProfile
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Admins manage customers and providers; only Superadmins manage Admins and Superadmins."""
+
+    add_form = UserCreationForm
+    form = UserEditForm
+    inlines = [UserProfileInline]
+    ordering = ["-date_joined"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active", "date_joined"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["email", "first_name", "last_name", "phone"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Personal info", {"fields": ["first_name", "last_name", "phone"]}),
+        ("Role", {"fields": ["role", "is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "role", "password1", "password2"],
+            },
+        ),
+    ]
+
+    def _manages_staff(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.role in STAFF_ROLES and not self._manages_staff(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.role in STAFF_ROLES and not self._manages_staff(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not self._manages_staff(request):
+            kwargs["choices"] = [(r.value, r.label) for r in Role if r not in STAFF_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not self._manages_staff(request) and any(o.role in STAFF_ROLES for o in objs):
+            perms_needed.add("Admin and Superadmin accounts")
+        return deleted, model_count, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.change_role(user=obj, role=obj.role)
+
+
+@admin.register(ServiceProviderProfile)
+class ServiceProviderProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "user",
+        "verification_status",
+        "rating_average",
+        "review_count",
+        "created_at",
+    ]
+    list_filter = ["verification_status", "cities"]
+    search_fields = ["business_name", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["cities"]
+    readonly_fields = [
+        "verification_decided_by",
+        "verification_decided_at",
+        "rating_average",
+        "review_count",
+        "completed_bookings_count",
+        "created_at",
+        "updated_at",
+    ]
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "state", "time_zone"]
+    search_fields = ["name", "state"]
+    prepopulated_fields = {"slug": ["name", "state"]}

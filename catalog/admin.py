@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Service, ServiceCategory
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "ordering", "is_active"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "provider",
+        "category",
+        "base_price",
+        "currency",
+        "is_active",
+        "is_featured",
+    ]
+    list_filter = ["is_active", "is_featured", "pricing_type", "category"]
+    search_fields = ["title", "provider__business_name"]
+    list_select_related = ["provider", "category"]
+    raw_id_fields = ["provider"]
+    readonly_fields = [
+        "rating_average",
+        "review_count",
+        "completed_bookings_count",
+        "created_at",
+        "updated_at",
+    ]

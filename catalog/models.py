@@ -1,0 +1,93 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from accounts.models import ServiceProviderProfile
+
+MAX_DURATION_MINUTES = 12 * 60
+
+
+class ServiceCategory(models.Model):
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=90, unique=True)
+    icon = models.CharField(max_length=8, blank=True, help_text="An emoji shown beside the name.")
+    description = models.CharField(max_length=200, blank=True)
+    ordering = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["ordering", "name"]
+        verbose_name_plural = "service categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class PricingType(models.TextChoices):
+    HOURLY = "HOURLY", "Per hour"
+    FIXED = "FIXED", "Fixed price"
+
+
+class Service(models.Model):
+    provider = models.ForeignKey(
+        ServiceProviderProfile, on_delete=models.CASCADE, related_name="services"
+    )
+    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="services")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    short_description = models.CharField(max_length=200, blank=True)
+    description = models.TextField(max_length=5000, blank=True)
+    pricing_type = models.CharField(max_length=8, choices=PricingType, default=PricingType.FIXED)
+    base_price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(
+        max_length=3,
+        default=settings.DEFAULT_CURRENCY,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")],
+    )
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(15), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    is_active = models.BooleanField(default=True)
+    is_featured = models.BooleanField(default=False)
+
+    # Denormalized figures, kept correct by the reviews and booking service layers.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    completed_bookings_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "slug"], name="catalog_service_slug_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(base_price__gt=0), name="catalog_service_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    duration_minutes__gte=15, duration_minutes__lte=MAX_DURATION_MINUTES
+                ),
+                name="catalog_service_duration_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:service_detail", kwargs={"pk": self.pk, "slug": self.slug})

@@ -1,0 +1,37 @@
+"""Suite-wide set-up: real PostgreSQL and Redis, or a loud failure."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    problems = []
+    if not settings.IS_POSTGRES:
+        problems.append("DATABASE_URL must point at PostgreSQL (run the suite with `make test`)")
+    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
+        problems.append("REDIS_URL must point at Redis (run the suite with `make test`)")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+    # Parallel workers share one Redis database; a prefix each keeps their keys apart.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    from django.core.cache import cache
+
+    cache.delete_pattern("*")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 is deliberately slow; one test checks real sign-ups still use it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,162 @@
+"""Believable demo data, loaded by `manage.py seed_demo`; every step is idempotent.
+
+Each later part of the product adds its own step (availability, bookings, reviews)
+to STEPS, so one command keeps loading a coherent marketplace.
+"""
+
+import random
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts import services as account_services
+from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
+from catalog.models import Service, ServiceCategory
+
+from .demo_content import (
+    BIOS,
+    BUSINESS_SUFFIXES,
+    CATEGORY_TREE,
+    CITIES,
+    FIRST_NAMES,
+    LAST_NAMES,
+)
+
+DEMO_PASSWORD = "demo-marketplace-2026"
+DEMO_LOGINS = [
+    ("customer@example.com", Role.CUSTOMER, "Casey", "Customer"),
+    ("provider@example.com", Role.PROVIDER, "Pat", "Provider"),
+    ("admin@example.com", Role.ADMIN, "Alex", "Admin"),
+    ("superadmin@example.com", Role.SUPERADMIN, "Sam", "Superadmin"),
+]
+VERIFIED_PROVIDERS = 40
+PENDING_PROVIDERS = 4
+
+
+class DemoSeeder:
+    def __init__(self, *, seed=2026):
+        self.seed = seed
+        self.password_hash = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
+
+    def run(self):
+        with transaction.atomic():
+            cities = self.seed_cities()
+            categories = self.seed_categories()
+            self.seed_logins()
+            self.seed_providers(cities, categories)
+
+    def seed_cities(self):
+        return [
+            City.objects.get_or_create(
+                slug=slugify(f"{name} {state}"),
+                defaults={"name": name, "state": state, "time_zone": tz},
+            )[0]
+            for name, state, tz in CITIES
+        ]
+
+    def seed_categories(self):
+        """Returns {top-level name: [(child category, offers), ...]}."""
+        tree = {}
+        for position, (name, icon, description, children) in enumerate(CATEGORY_TREE):
+            parent, _ = ServiceCategory.objects.get_or_create(
+                slug=slugify(name),
+                defaults={
+                    "name": name,
+                    "icon": icon,
+                    "description": description,
+                    "ordering": position,
+                },
+            )
+            tree[name] = []
+            for child_position, (child_name, offers) in enumerate(children):
+                child, _ = ServiceCategory.objects.get_or_create(
+                    slug=slugify(child_name),
+                    defaults={"name": child_name, "parent": parent, "ordering": child_position},
+                )
+                tree[name].append((child, offers))
+        return tree
+
+    def _account(self, email, role, first_name, last_name):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            if role in (Role.CUSTOMER, Role.PROVIDER):
+                user = account_services.register_user(
+                    email=email,
+                    password=None,
+                    role=role,
+                    first_name=first_name,
+                    last_name=last_name,
+                )
+            else:
+                user = User.objects.create_user(
+                    email, None, first_name=first_name, last_name=last_name
+                )
+                account_services.change_role(user=user, role=role)
+            user.password = self.password_hash
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def seed_logins(self):
+        for email, role, first_name, last_name in DEMO_LOGINS:
+            self._account(email, role, first_name, last_name)
+
+    def seed_providers(self, cities, categories):
+        top_names = list(categories)
+        demo_provider = ServiceProviderProfile.objects.get(user__email="provider@example.com")
+        people = [(demo_provider.user.last_name, demo_provider)]
+        for index in range(VERIFIED_PROVIDERS + PENDING_PROVIDERS):
+            first = FIRST_NAMES[index % len(FIRST_NAMES)]
+            last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+            email = f"{first}.{last}{index}@example.com".lower()
+            user = self._account(email, Role.PROVIDER, first, last)
+            people.append((last, user.provider_profile))
+
+        for index, (last, profile) in enumerate(people):
+            # One generator per provider, so a re-run draws the same choices for each.
+            rng = random.Random(f"{self.seed}-{profile.user.email}")
+            top = top_names[index % len(top_names)]
+            verified = index <= VERIFIED_PROVIDERS  # the demo provider (index 0) is verified
+            self._fill_provider(rng, profile, last, top, verified, cities)
+            self._seed_services(rng, profile, categories[top], featured=index % 5 == 0)
+
+    def _fill_provider(self, rng, profile, last, top, verified, cities):
+        suffix, bio = rng.choice(BUSINESS_SUFFIXES[top]), rng.choice(BIOS)
+        years, served = rng.randint(1, 25), rng.sample(cities, rng.randint(1, 3))
+        if not profile.business_name:
+            profile.business_name = f"{last} {suffix}"
+            profile.bio = bio
+            profile.years_of_experience = years
+        profile.verification_status = (
+            VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
+        )
+        profile.save()
+        if not profile.cities.exists():
+            profile.cities.set(served)
+
+    def _seed_services(self, rng, profile, subcategories, *, featured):
+        for child, offers in rng.sample(subcategories, min(2, len(subcategories))):
+            title, short, (low, high), pricing, minutes = rng.choice(offers)
+            Service.objects.get_or_create(
+                provider=profile,
+                slug=slugify(title),
+                defaults={
+                    "category": child,
+                    "title": title,
+                    "short_description": short,
+                    "description": f"{short}\n\n{profile.bio}",
+                    "pricing_type": pricing,
+                    "base_price": Decimal(rng.randrange(low, high + 1)),
+                    "duration_minutes": minutes,
+                    "is_featured": featured,
+                },
+            )
+
+
+def seed(**options):
+    DemoSeeder(**options).run()

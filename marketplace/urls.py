@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+from .health import healthz
+
+admin.site.site_header = "Marketplace administration"
+admin.site.site_title = "Marketplace admin"
+admin.site.index_title = "Run the marketplace"
+
+urlpatterns = [
+    path("", include("catalog.urls")),
+    path("me/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
