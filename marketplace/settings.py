@@ -312,6 +312,7 @@ LOGGING = {
         # The request log below replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
-        "huey": {"level": "WARNING" if PRODUCTION else "INFO"},
+        # A handler of our own stops Huey's consumer adding its differently formatted one.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
