@@ -40,7 +40,8 @@ def test_profile_edit_with_bad_phone_shows_error_and_saves_nothing(client):
     client.force_login(user)
 
     response = client.post(
-        reverse("accounts:profile"), profile_data(**{"user-phone": "+1 000", "profile-city": "Kept"})
+        reverse("accounts:profile"),
+        profile_data(**{"user-phone": "+1 000", "profile-city": "Kept"}),
     )
 
     assert response.status_code == 200
@@ -131,11 +132,20 @@ NAV_LINKS = {
     ],
 )
 def test_navigation_shows_what_the_role_can_do(client, role, shown, hidden):
-    factories = {Role.CUSTOMER: CustomerFactory, Role.PROVIDER: ProviderFactory, Role.ADMIN: AdminFactory}
+    factories = {
+        Role.CUSTOMER: CustomerFactory,
+        Role.PROVIDER: ProviderFactory,
+        Role.ADMIN: AdminFactory,
+    }
     if role:
         client.force_login(factories[role]())
 
-    nav = client.get(reverse("catalog:home")).content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    nav = (
+        client.get(reverse("catalog:home"))
+        .content.decode()
+        .split('aria-label="Main"')[1]
+        .split("</nav>")[0]
+    )
 
     for label in shown:
         assert f'"{NAV_LINKS[label]}"' in nav, label

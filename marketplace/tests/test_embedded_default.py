@@ -34,11 +34,18 @@ def wait_for(url, process):
 def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(tmp_path):
     port = free_port()
     configured = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "EMAIL_HOST"}
-    env = {k: v for k, v in os.environ.items() if k not in configured and not k.startswith("PYTEST")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in configured and not k.startswith("PYTEST")
+    }
     env |= {"DATA_DIR": str(tmp_path / "data"), "PORT": str(port)}
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen(
-        ["make", "run"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        ["make", "run"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         status, health = wait_for(f"http://127.0.0.1:{port}/healthz", process)

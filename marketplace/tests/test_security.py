@@ -11,7 +11,9 @@ def test_post_without_csrf_token_is_refused():
     CustomerFactory(email="csrf@example.com")
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post(reverse("account_login"), {"login": "csrf@example.com", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "csrf@example.com", "password": PASSWORD}
+    )
 
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
@@ -32,7 +34,7 @@ def test_pages_forbid_inline_scripts_and_framing(client):
 def test_every_page_sends_the_csrf_token_to_htmx(client):
     body = client.get(reverse("catalog:home")).content.decode()
 
-    assert "hx-headers='{\"X-CSRFToken\": \"" in body
+    assert 'hx-headers=\'{"X-CSRFToken": "' in body
     assert "<script>" not in body  # no inline scripts: the CSP would block them
 
 

@@ -33,7 +33,13 @@ def manage(*args, env):
 
 
 def test_check_deploy_is_clean_with_production_variables(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV | {"DATA_DIR": str(tmp_path)})
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=PRODUCTION_ENV | {"DATA_DIR": str(tmp_path)},
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -45,4 +51,7 @@ def test_production_refuses_to_start_without_a_required_variable(tmp_path, missi
     result = manage("check", env=env)
 
     assert result.returncode != 0
-    assert f"Missing required environment variable(s) for production (DEBUG=false): {missing}" in result.stderr
+    assert (
+        f"Missing required environment variable(s) for production (DEBUG=false): {missing}"
+        in result.stderr
+    )
