@@ -170,3 +170,14 @@ def test_password_reset_emails_a_working_link(client, mailoutbox):
     )
     assert response.status_code == 302
     assert client.login(email="forgot@example.com", password=new_password)
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    CustomerFactory(email="target@example.com")
+    for _ in range(5):
+        client.post(LOGIN, {"login": "target@example.com", "password": "guess-guess-guess"})
+
+    response = client.post(LOGIN, {"login": "target@example.com", "password": PASSWORD})
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
