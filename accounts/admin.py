@@ -1,9 +1,18 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from . import services
-from .models import STAFF_ROLES, City, Role, ServiceProviderProfile, User, UserProfile
+from .models import (
+    STAFF_ROLES,
+    City,
+    Role,
+    ServiceProviderProfile,
+    User,
+    UserProfile,
+    VerificationStatus,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -81,8 +90,33 @@ class UserAdmin(DjangoUserAdmin):
         services.change_role(user=obj, role=obj.role)
 
 
+class ProviderProfileAdminForm(forms.ModelForm):
+    class Meta:
+        model = ServiceProviderProfile
+        fields = [
+            "user",
+            "business_name",
+            "slug",
+            "bio",
+            "years_of_experience",
+            "cities",
+            "verification_status",
+            "verification_reason",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("verification_status") == VerificationStatus.REJECTED
+            and not (data.get("verification_reason") or "").strip()
+        ):
+            self.add_error("verification_reason", "Give the provider a reason for the rejection.")
+        return data
+
+
 @admin.register(ServiceProviderProfile)
 class ServiceProviderProfileAdmin(admin.ModelAdmin):
+    form = ProviderProfileAdminForm
     list_display = [
         "display_name",
         "user",

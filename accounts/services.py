@@ -2,8 +2,12 @@
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+
+from catalog.cache import invalidate_listings
+from catalog.services import sync_provider_listings
 
 from .models import (
     SELF_SERVICE_ROLES,
@@ -11,6 +15,7 @@ from .models import (
     ServiceProviderProfile,
     User,
     UserProfile,
+    VerificationStatus,
 )
 from .roles import ADMIN_GROUP_NAME
 
@@ -112,4 +117,21 @@ def update_provider_profile(*, user: User, fields: dict, cities) -> ServiceProvi
         setattr(profile, name, value)
     profile.save()
     profile.cities.set(cities)
+    invalidate_listings()  # the cities customers can filter by may have changed
     return profile
+
+
+@transaction.atomic
+def decide_verification(
+    *, provider: ServiceProviderProfile, status: str, by: User, reason: str = ""
+) -> ServiceProviderProfile:
+    """Record a verification decision (who, when, why) and show or hide the provider's services."""
+    if status == VerificationStatus.REJECTED and not reason.strip():
+        raise AccountError("Give the provider a reason for the rejection.")
+    provider.verification_status = status
+    provider.verification_decided_by = by
+    provider.verification_decided_at = timezone.now()
+    provider.verification_reason = reason.strip()
+    provider.save()
+    sync_provider_listings(provider=provider)
+    return provider

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .decorators import provider_required
 from .forms import ProfileForm, ProviderProfileForm, UserDetailsForm
 from .models import UserProfile
 
@@ -35,11 +35,9 @@ def edit_profile(request):
     )
 
 
-@login_required
+@provider_required
 @require_http_methods(["GET", "POST"])
 def edit_provider_profile(request):
-    if not request.user.is_provider:
-        raise PermissionDenied("Only providers have a business profile.")
     profile = request.user.provider_profile
     form = ProviderProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Service, ServiceCategory
 
 
@@ -9,6 +10,16 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "parent"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        services.save_category(category=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_category(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset:
+            services.delete_category(category=category)
 
 
 @admin.register(Service)

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -20,6 +22,8 @@ class ServiceCategory(models.Model):
     description = models.CharField(max_length=200, blank=True)
     ordering = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    # The names of the category and its ancestors, weighted into services' search vectors.
+    search_terms = models.CharField(max_length=400, blank=True, editable=False)
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -60,6 +64,11 @@ class Service(models.Model):
     )
     is_active = models.BooleanField(default=True)
     is_featured = models.BooleanField(default=False)
+    # Active and offered by a verified provider: what customers may see. Kept by
+    # catalog.services so public queries never join the provider table.
+    is_listed = models.BooleanField(default=False, editable=False)
+    # Weighted title > short description > description > category names; see services.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Denormalized figures, kept correct by the reviews and booking service layers.
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
@@ -71,6 +80,36 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Public listings filter on is_listed first; partial indexes keep them small.
+        indexes = [
+            models.Index(fields=["provider", "-created_at"], name="service_provider_idx"),
+            models.Index(
+                fields=["category", "base_price"],
+                name="service_listed_category_idx",
+                condition=models.Q(is_listed=True),
+            ),
+            models.Index(
+                fields=["base_price"],
+                name="service_listed_price_idx",
+                condition=models.Q(is_listed=True),
+            ),
+            models.Index(
+                fields=["-rating_average", "-review_count"],
+                name="service_listed_rating_idx",
+                condition=models.Q(is_listed=True),
+            ),
+            models.Index(
+                fields=["-created_at"],
+                name="service_listed_newest_idx",
+                condition=models.Q(is_listed=True),
+            ),
+            models.Index(
+                fields=["-created_at"],
+                name="service_featured_idx",
+                condition=models.Q(is_listed=True, is_featured=True),
+            ),
+            GinIndex(fields=["search_vector"], name="service_search_vector_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "slug"], name="catalog_service_slug_per_provider"
@@ -91,3 +130,17 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:service_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in listings, so a misspelt query word can be corrected to it."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["word"], name="searchterm_word_trgm_idx", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.word

@@ -1,36 +1,323 @@
 """Reads on the catalog: what customers may see, already joined for the page."""
 
-from django.db.models import QuerySet
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from accounts.models import VerificationStatus
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
-from .models import Service, ServiceCategory
+from accounts.models import City, ServiceProviderProfile, VerificationStatus
+
+from . import cache as catalog_cache
+from .models import SearchTerm, Service, ServiceCategory
+from .search_text import prefix_tsquery, query_words
+
+PAGE_SIZE = 20
+# Counting every match of a very common word costs more than it tells anyone.
+COUNT_CAP = 1000
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    RATING = "rating"
+    PRICE_ASC = "price"
+    PRICE_DESC = "-price"
+    NEWEST = "newest"
+    CHOICES = [
+        (RELEVANCE, "Best match"),
+        (RATING, "Top rated"),
+        (PRICE_ASC, "Price: low to high"),
+        (PRICE_DESC, "Price: high to low"),
+        (NEWEST, "Newest"),
+    ]
+
+
+ORDERINGS = {
+    Sort.RATING: ["-rating_average", "-review_count", "-pk"],
+    Sort.PRICE_ASC: ["base_price", "pk"],
+    Sort.PRICE_DESC: ["-base_price", "-pk"],
+    Sort.NEWEST: ["-created_at", "-pk"],
+}
+
+
+# --- Categories and cities (cached) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    parent_id: int | None
+    name: str
+    slug: str
+    icon: str
+    description: str
+    depth: int
+    children: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CategoryTree:
+    nodes: dict[int, CategoryNode]
+    by_slug: dict[str, int]
+    roots: tuple[int, ...]
+
+    def get(self, slug: str) -> CategoryNode | None:
+        pk = self.by_slug.get(slug)
+        return self.nodes[pk] if pk is not None else None
+
+    def descendant_ids(self, pk: int) -> list[int]:
+        """The category and every category below it, at any depth."""
+        found, frontier = [pk], [pk]
+        while frontier:
+            frontier = [child for node in frontier for child in self.nodes[node].children]
+            found.extend(frontier)
+        return found
+
+    def ancestors(self, pk: int) -> list[CategoryNode]:
+        chain, node = [], self.nodes[pk]
+        while node.parent_id is not None and node.parent_id in self.nodes:
+            node = self.nodes[node.parent_id]
+            chain.append(node)
+        return list(reversed(chain))
+
+    def flat(self) -> list[CategoryNode]:
+        """Every node, parents before their children, in display order."""
+        ordered, stack = [], list(reversed(self.roots))
+        while stack:
+            node = self.nodes[stack.pop()]
+            ordered.append(node)
+            stack.extend(reversed(node.children))
+        return ordered
+
+
+def _build_tree() -> CategoryTree:
+    rows = list(
+        ServiceCategory.objects.filter(is_active=True).values(
+            "id", "parent_id", "name", "slug", "icon", "description"
+        )
+    )
+    active = {row["id"] for row in rows}
+    children: dict[int | None, list[int]] = {}
+    for row in rows:  # rows come in display order (Meta.ordering)
+        parent = row["parent_id"] if row["parent_id"] in active else None
+        if row["parent_id"] is not None and parent is None:
+            continue  # under an inactive category: hidden with it
+        children.setdefault(parent, []).append(row["id"])
+    nodes, stack = {}, [(pk, 0) for pk in children.get(None, [])]
+    by_id = {row["id"]: row for row in rows}
+    while stack:
+        pk, depth = stack.pop()
+        row = by_id[pk]
+        nodes[pk] = CategoryNode(
+            id=pk,
+            parent_id=row["parent_id"],
+            name=row["name"],
+            slug=row["slug"],
+            icon=row["icon"],
+            description=row["description"],
+            depth=depth,
+            children=tuple(children.get(pk, [])),
+        )
+        stack.extend((child, depth + 1) for child in children.get(pk, []))
+    return CategoryTree(
+        nodes=nodes,
+        by_slug={node.slug: pk for pk, node in nodes.items()},
+        roots=tuple(children.get(None, [])),
+    )
+
+
+def category_tree() -> CategoryTree:
+    """The active category tree, from the cache (rebuilt when a category changes)."""
+    tree = cache.get(catalog_cache.CATEGORY_TREE_KEY)
+    if tree is None:
+        tree = _build_tree()
+        cache.set(catalog_cache.CATEGORY_TREE_KEY, tree, catalog_cache.TREE_TIMEOUT)
+    return tree
+
+
+def city_choices() -> list[tuple[str, str]]:
+    """(slug, label) of cities where at least one verified provider works, cached."""
+    key = catalog_cache.generational_key("cities")
+    choices = cache.get(key)
+    if choices is None:
+        choices = [
+            (city.slug, str(city))
+            for city in City.objects.filter(
+                providers__verification_status=VerificationStatus.VERIFIED
+            ).distinct()
+        ]
+        cache.set(key, choices, catalog_cache.TREE_TIMEOUT)
+    return choices
+
+
+# --- Listings ----------------------------------------------------------------------
 
 
 def public_services() -> QuerySet[Service]:
     """Active services of verified providers, with what a listing card shows."""
-    return Service.objects.filter(
-        is_active=True, provider__verification_status=VerificationStatus.VERIFIED
-    ).select_related("provider", "provider__user", "category")
+    return Service.objects.filter(is_listed=True).select_related("provider__user", "category")
 
 
-def top_level_categories() -> QuerySet[ServiceCategory]:
-    return ServiceCategory.objects.filter(parent__isnull=True, is_active=True)
+def services_of_provider(provider: ServiceProviderProfile) -> QuerySet[Service]:
+    return Service.objects.filter(provider=provider).select_related("category")
 
 
-def category_with_descendant_ids(category: ServiceCategory) -> list[int]:
-    """The category's id and every id below it, at any depth."""
-    children_by_parent: dict[int | None, list[int]] = {}
-    for pk, parent_id in ServiceCategory.objects.filter(is_active=True).values_list(
-        "pk", "parent_id"
-    ):
-        children_by_parent.setdefault(parent_id, []).append(pk)
-    found, frontier = [category.pk], [category.pk]
-    while frontier:
-        frontier = [child for pk in frontier for child in children_by_parent.get(pk, [])]
-        found.extend(frontier)
-    return found
+@dataclass
+class SearchFilters:
+    q: str = ""
+    category: CategoryNode | None = None
+    city: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    min_rating: Decimal | None = None
+    pricing_type: str = ""
+    sort: str = Sort.RELEVANCE
+    page: int = 1
 
 
-def services_in_category(category: ServiceCategory) -> QuerySet[Service]:
-    return public_services().filter(category_id__in=category_with_descendant_ids(category))
+@dataclass
+class SearchResults:
+    services: list[Service]
+    count: int
+    count_is_capped: bool
+    page: int
+    num_pages: int
+    corrected_query: str = ""
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.num_pages
+
+
+def correct_query_words(words: list[str]) -> list[str]:
+    """Replace words no listing contains by the closest word that one does ("plumbr" → "plumbing")."""
+    if not words:
+        return words
+    if settings.IS_POSTGRES:
+        with connection.cursor() as cursor:
+            # One round trip for every word: is it a known prefix, else its best trigram match.
+            cursor.execute(
+                """
+                SELECT q.w,
+                       EXISTS (SELECT 1 FROM catalog_searchterm t WHERE t.word LIKE q.w || '%%'),
+                       (SELECT t.word FROM catalog_searchterm t
+                         WHERE t.word %% q.w
+                         ORDER BY similarity(t.word, q.w) DESC, t.word LIMIT 1)
+                FROM unnest(%s::text[]) WITH ORDINALITY AS q(w, n) ORDER BY q.n
+                """,
+                [words],
+            )
+            return [word if known or not best else best for word, known, best in cursor.fetchall()]
+    vocabulary = list(SearchTerm.objects.values_list("word", flat=True))
+    corrected = []
+    for word in words:
+        if any(term.startswith(word) for term in vocabulary):
+            corrected.append(word)
+        else:
+            corrected.append(
+                next(iter(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.6)), word)
+            )
+    return corrected
+
+
+def _text_filter(queryset: QuerySet[Service], words: list[str], sort: str):
+    if settings.IS_POSTGRES:
+        query = SearchQuery(prefix_tsquery(words), search_type="raw", config="english")
+        queryset = queryset.filter(search_vector=query)
+        if sort == Sort.RELEVANCE:
+            queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+                "-rank", "-rating_average", "-pk"
+            )
+        return queryset
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(short_description__icontains=word)
+            | Q(category__search_terms__icontains=word)
+        )
+    return queryset
+
+
+def search_services(filters: SearchFilters) -> SearchResults:
+    """Listed services matching the filters, one page of them, with a (capped) total."""
+    queryset = public_services()
+    if filters.category is not None:
+        queryset = queryset.filter(
+            category_id__in=category_tree().descendant_ids(filters.category.id)
+        )
+    if filters.city:
+        served = ServiceProviderProfile.cities.through.objects.filter(
+            serviceproviderprofile_id=OuterRef("provider_id"), city__slug=filters.city
+        )
+        queryset = queryset.filter(Exists(served))
+    if filters.min_price is not None:
+        queryset = queryset.filter(base_price__gte=filters.min_price)
+    if filters.max_price is not None:
+        queryset = queryset.filter(base_price__lte=filters.max_price)
+    if filters.min_rating is not None:
+        queryset = queryset.filter(rating_average__gte=filters.min_rating)
+    if filters.pricing_type:
+        queryset = queryset.filter(pricing_type=filters.pricing_type)
+
+    words = query_words(filters.q)
+    corrected = correct_query_words(words)
+    if words:
+        queryset = _text_filter(queryset, corrected, filters.sort)
+    if filters.sort in ORDERINGS or not words:
+        queryset = queryset.order_by(*ORDERINGS.get(filters.sort, ORDERINGS[Sort.RATING]))
+
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    num_pages = max(1, -(-min(count, COUNT_CAP) // PAGE_SIZE))
+    page = min(max(filters.page, 1), num_pages)
+    offset = (page - 1) * PAGE_SIZE
+    return SearchResults(
+        services=list(queryset[offset : offset + PAGE_SIZE]),
+        count=min(count, COUNT_CAP),
+        count_is_capped=count > COUNT_CAP,
+        page=page,
+        num_pages=num_pages,
+        corrected_query=" ".join(corrected) if corrected != words else "",
+        words=words,
+    )
+
+
+# --- Home page ----------------------------------------------------------------------
+
+
+def marketplace_figures() -> dict:
+    providers = ServiceProviderProfile.objects.filter(
+        verification_status=VerificationStatus.VERIFIED
+    )
+    totals = providers.aggregate(
+        providers=Count("pk", distinct=True), bookings_done=Sum("completed_bookings_count")
+    )
+    return {
+        "providers": totals["providers"],
+        "cities": len(city_choices()),
+        "bookings_done": totals["bookings_done"] or 0,
+    }
+
+
+def home_page() -> dict:
+    """Featured services and figures for the home page, cached until the catalog changes."""
+    key = catalog_cache.generational_key("home")
+    data = cache.get(key)
+    if data is None:
+        data = {
+            "featured": list(
+                public_services().filter(is_featured=True).order_by("-created_at")[:8]
+            ),
+            "figures": marketplace_figures(),
+        }
+        cache.set(key, data, catalog_cache.PAGE_TIMEOUT)
+    return data

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from accounts import services as account_services
 from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
+from catalog import services as catalog_services
 from catalog.models import Service, ServiceCategory
 
 from .demo_content import (
@@ -61,23 +62,25 @@ class DemoSeeder:
         """Returns {top-level name: [(child category, offers), ...]}."""
         tree = {}
         for position, (name, icon, description, children) in enumerate(CATEGORY_TREE):
-            parent, _ = ServiceCategory.objects.get_or_create(
-                slug=slugify(name),
-                defaults={
-                    "name": name,
-                    "icon": icon,
-                    "description": description,
-                    "ordering": position,
-                },
+            parent = self._category(
+                slug=slugify(name), name=name, icon=icon, description=description, ordering=position
             )
             tree[name] = []
             for child_position, (child_name, offers) in enumerate(children):
-                child, _ = ServiceCategory.objects.get_or_create(
+                child = self._category(
                     slug=slugify(child_name),
-                    defaults={"name": child_name, "parent": parent, "ordering": child_position},
+                    name=child_name,
+                    parent=parent,
+                    ordering=child_position,
                 )
                 tree[name].append((child, offers))
         return tree
+
+    def _category(self, *, slug, **fields):
+        category = ServiceCategory.objects.filter(slug=slug).first()
+        if category is None:
+            category = catalog_services.save_category(category=ServiceCategory(slug=slug, **fields))
+        return category
 
     def _account(self, email, role, first_name, last_name):
         user = User.objects.filter(email=email).first()
@@ -124,6 +127,7 @@ class DemoSeeder:
             verified = index <= VERIFIED_PROVIDERS  # the demo provider (index 0) is verified
             self._fill_provider(rng, profile, last, top, verified, cities)
             self._seed_services(rng, profile, categories[top], featured=index % 5 == 0)
+            catalog_services.sync_provider_listings(provider=profile)
 
     def _fill_provider(self, rng, profile, last, top, verified, cities):
         suffix, bio = rng.choice(BUSINESS_SUFFIXES[top]), rng.choice(BIOS)
@@ -142,20 +146,23 @@ class DemoSeeder:
     def _seed_services(self, rng, profile, subcategories, *, featured):
         for child, offers in rng.sample(subcategories, min(2, len(subcategories))):
             title, short, (low, high), pricing, minutes = rng.choice(offers)
-            Service.objects.get_or_create(
-                provider=profile,
+            price = Decimal(rng.randrange(low, high + 1))
+            if Service.objects.filter(provider=profile, slug=slugify(title)).exists():
+                continue
+            service = catalog_services.create_service(
+                user=profile.user,
+                category=child,
+                title=title,
                 slug=slugify(title),
-                defaults={
-                    "category": child,
-                    "title": title,
-                    "short_description": short,
-                    "description": f"{short}\n\n{profile.bio}",
-                    "pricing_type": pricing,
-                    "base_price": Decimal(rng.randrange(low, high + 1)),
-                    "duration_minutes": minutes,
-                    "is_featured": featured,
-                },
+                short_description=short,
+                description=f"{short}\n\n{profile.bio}",
+                pricing_type=pricing,
+                base_price=price,
+                duration_minutes=minutes,
             )
+            if featured:
+                service.is_featured = True
+                catalog_services.save_service_as_staff(service=service)
 
 
 def seed(**options):

@@ -2,20 +2,33 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import VerificationStatus
-from accounts.tests.factories import ProviderFactory
+from accounts.tests.factories import CityFactory, ProviderFactory
+from catalog.services import save_service_as_staff
 
 from .factories import CategoryFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
+SEARCH = reverse("catalog:search")
+
+
+def result_titles(response):
+    return [service.title for service in response.context["results"].services]
+
 
 def test_service_of_a_verified_provider_has_a_public_page(client):
-    service = ServiceFactory(title="Leak repair")
+    service = ServiceFactory(title="Leak repair", description="We fix leaks fast.")
 
     response = client.get(service.get_absolute_url())
 
+    body = response.content.decode()
     assert response.status_code == 200
-    assert "Leak repair" in response.content.decode()
+    assert "Leak repair" in body and "We fix leaks fast." in body
+    assert "Verified provider" in body
+    assert (
+        f'<link rel="canonical" href="http://127.0.0.1:8000{service.get_absolute_url()}">' in body
+    )
+    assert "<title>Leak repair by" in body
 
 
 @pytest.mark.parametrize("status", [VerificationStatus.PENDING, VerificationStatus.REJECTED])
@@ -23,7 +36,8 @@ def test_services_of_unverified_providers_stay_hidden(client, status):
     service = ServiceFactory(provider=ProviderFactory(verification=status).provider_profile)
 
     assert client.get(service.get_absolute_url()).status_code == 404
-    assert service.title not in client.get(service.category.get_absolute_url()).content.decode()
+    assert service.title not in result_titles(client.get(SEARCH))
+    assert service.title not in result_titles(client.get(service.category.get_absolute_url()))
 
 
 def test_paused_services_stay_hidden(client):
@@ -39,10 +53,14 @@ def test_category_page_lists_services_of_its_descendants(client):
     ServiceFactory(title="Deep pipe fix", category=pipes)
     ServiceFactory(title="Unrelated cleaning")
 
-    body = client.get(plumbing.get_absolute_url()).content.decode()
+    response = client.get(plumbing.get_absolute_url())
 
-    assert "Deep pipe fix" in body
-    assert "Unrelated cleaning" not in body
+    assert result_titles(response) == ["Deep pipe fix"]
+    assert "Leak repair" in response.content.decode()  # subcategory link
+
+
+def test_unknown_category_is_a_404(client):
+    assert client.get(reverse("catalog:category", args=["nope"])).status_code == 404
 
 
 def test_wrong_slug_redirects_to_the_canonical_service_url(client):
@@ -56,30 +74,169 @@ def test_wrong_slug_redirects_to_the_canonical_service_url(client):
     assert response["Location"] == service.get_absolute_url()
 
 
+def test_provider_page_lists_their_public_services_only(client):
+    provider = ProviderFactory().provider_profile
+    ServiceFactory(provider=provider, title="Shown")
+    ServiceFactory(provider=provider, title="Paused one", is_active=False)
+
+    body = client.get(provider.get_absolute_url()).content.decode()
+
+    assert "Shown" in body and "Paused one" not in body
+
+
 def test_pending_provider_has_no_public_page(client):
     provider = ProviderFactory(verification=VerificationStatus.PENDING)
 
     assert client.get(provider.provider_profile.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("count", [1, 12])
-def test_home_page_queries_do_not_grow_with_featured_services(
-    client, count, django_assert_num_queries
-):
-    ServiceFactory.create_batch(count, is_featured=True)
+def test_search_with_filters_in_the_url_works_without_javascript(client):
+    austin = CityFactory(name="Austin")
+    pro = ProviderFactory().provider_profile
+    pro.cities.add(austin)
+    ServiceFactory(provider=pro, title="Pipe repair", base_price=90)
+    ServiceFactory(provider=pro, title="Pipe replacement", base_price=400)
 
-    with django_assert_num_queries(2):
-        response = client.get(reverse("catalog:home"))
+    response = client.get(SEARCH, {"q": "pipe", "city": austin.slug, "max_price": "100"})
 
     assert response.status_code == 200
+    assert "<html" in response.content.decode()
+    assert result_titles(response) == ["Pipe repair"]
+
+
+def test_htmx_filter_requests_get_only_the_results_fragment(client):
+    ServiceFactory(title="Pipe repair")
+
+    response = client.get(SEARCH, {"q": "pipe"}, HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert "<html" not in body
+    assert body.lstrip().startswith('<section id="results"')
+    assert "Pipe repair" in body
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_filter_form_is_shareable_and_enhanced_by_htmx(client):
+    body = client.get(SEARCH).content.decode()
+
+    assert 'method="get"' in body and f'action="{SEARCH}"' in body
+    assert 'hx-push-url="true"' in body and 'hx-target="#results"' in body
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"min_price": "cheap"}, "Min price: Enter a number."),
+        ({"max_price": "-5"}, "Max price: Ensure this value is greater than or equal to 0."),
+        ({"category": "no-such-category"}, "Category: Select a valid choice."),
+        ({"city": "atlantis"}, "City: Select a valid choice."),
+        ({"page": "99999"}, "Only the first 50 pages are shown"),
+        ({"page": "abc"}, "Enter a whole number."),
+        ({"min_rating": "11"}, "Rating: Select a valid choice."),
+        ({"sort": "random"}, "Sort by: Select a valid choice."),
+        (
+            {"min_price": "50", "max_price": "10"},
+            "The maximum price must be at least the minimum price.",
+        ),
+    ],
+)
+def test_bad_filter_values_give_a_clean_page_with_a_message(client, params, message):
+    ServiceFactory(title="Still listed")
+
+    response = client.get(SEARCH, params)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert result_titles(response) == ["Still listed"]
+
+
+def test_removable_chips_drop_one_filter_each(client):
+    ServiceFactory(title="Pipe repair")
+
+    response = client.get(SEARCH, {"q": "pipe", "max_price": "500"})
+
+    chips = {chip["label"]: chip["url"] for chip in response.context["chips"]}
+    assert chips["“pipe”"] == f"{SEARCH}?max_price=500"
+    assert chips["Up to 500"] == f"{SEARCH}?q=pipe"
+
+
+def test_empty_results_suggest_categories(client):
+    CategoryFactory(name="Cleaning")
+
+    body = client.get(SEARCH, {"q": "zzzzzz"}).content.decode()
+
+    assert "No services match these filters." in body
+    assert "Cleaning" in body
+
+
+def test_home_shows_categories_featured_services_and_figures(client):
+    top = CategoryFactory(name="Electrical")
+    CategoryFactory(name="Wiring", parent=top)
+    ServiceFactory(title="Featured fix", is_featured=True)
+    ServiceFactory(title="Plain fix")
+
+    response = client.get(reverse("catalog:home"))
+
+    body = response.content.decode()
+    assert "Electrical" in body and "Wiring" not in body  # top level only
+    assert [s.title for s in response.context["featured"]] == ["Featured fix"]
+    assert response.context["figures"]["providers"] == 2
+
+
+def test_home_cache_is_refreshed_when_a_service_is_featured(
+    client, django_capture_on_commit_callbacks
+):
+    service = ServiceFactory(title="Soon featured")
+    assert client.get(reverse("catalog:home")).context["featured"] == []
+
+    service.is_featured = True
+    with django_capture_on_commit_callbacks(execute=True):
+        save_service_as_staff(service=service)
+
+    assert [s.title for s in client.get(reverse("catalog:home")).context["featured"]] == [
+        "Soon featured"
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_home_page_query_count_is_constant(client, count, django_assert_num_queries):
+    ServiceFactory.create_batch(count, is_featured=True)
+    client.get(reverse("catalog:home"))  # warm the cache as any visitor does
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("catalog:home"))
+
+    assert len(response.context["featured"]) == min(count, 8)
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_search_page_query_count_is_constant(client, count, django_assert_num_queries):
+    category = CategoryFactory()
+    ServiceFactory.create_batch(count, category=category, title="Pipe fix")
+    client.get(SEARCH)  # warm the category and city caches
+
+    with django_assert_num_queries(3):  # vocabulary check, count, one page of results
+        response = client.get(SEARCH, {"q": "pipe", "category": category.slug})
+
+    assert response.context["results"].count == count
 
 
 @pytest.mark.parametrize("count", [1, 15])
-def test_category_page_queries_do_not_grow_with_results(client, count, django_assert_num_queries):
+def test_category_page_query_count_is_constant(client, count, django_assert_num_queries):
     category = CategoryFactory()
     ServiceFactory.create_batch(count, category=category)
+    client.get(category.get_absolute_url())
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):  # count, one page of results
         response = client.get(category.get_absolute_url())
 
-    assert len(response.context["page"]) == count
+    assert response.context["results"].count == count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_provider_page_query_count_is_constant(client, count, django_assert_num_queries):
+    provider = ProviderFactory().provider_profile
+    ServiceFactory.create_batch(count, provider=provider)
+
+    with django_assert_num_queries(3):  # provider, their cities, their services
+        client.get(provider.get_absolute_url())

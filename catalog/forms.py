@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+
+from .models import PricingType, Service, ServiceCategory
+from .search_text import MAX_QUERY_LENGTH
+from .selectors import MAX_PAGE, SearchFilters, Sort, category_tree, city_choices
+
+MAX_PRICE = Decimal("1000000")
+
+
+class SearchForm(forms.Form):
+    """The search and browse filters, read from the query string."""
+
+    q = forms.CharField(
+        label="What do you need?",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput(attrs={"placeholder": "e.g. leak repair, deep clean"}),
+    )
+    category = forms.ChoiceField(label="Category", required=False)
+    city = forms.ChoiceField(label="City", required=False)
+    min_price = forms.DecimalField(
+        label="Min price", required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2
+    )
+    max_price = forms.DecimalField(
+        label="Max price", required=False, min_value=0, max_value=MAX_PRICE, decimal_places=2
+    )
+    min_rating = forms.TypedChoiceField(
+        label="Rating",
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        choices=[("", "Any rating"), ("4.5", "4.5 and up"), ("4", "4 and up"), ("3", "3 and up")],
+    )
+    pricing_type = forms.ChoiceField(
+        label="Pricing", required=False, choices=[("", "Any pricing"), *PricingType.choices]
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=Sort.CHOICES)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, fixed_category=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree = category_tree()
+        self.tree = tree
+        self.fields["category"].choices = [("", "All categories")] + [
+            (node.slug, "\u00a0\u00a0" * node.depth + node.name) for node in tree.flat()
+        ]
+        self.fields["city"].choices = [("", "Any city"), *city_choices()]
+        self.fixed_category = fixed_category
+        if fixed_category is not None:
+            del self.fields["category"]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "The maximum price must be at least the minimum price.")
+        if data.get("page") and data["page"] > MAX_PAGE:
+            self.add_error(
+                "page", f"Only the first {MAX_PAGE} pages are shown; narrow your search."
+            )
+        return data
+
+    def filters(self) -> SearchFilters:
+        """Filters from the valid fields; an invalid one is dropped (and reported by the view)."""
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        category = self.fixed_category or self.tree.get(data.get("category") or "")
+        return SearchFilters(
+            q=(data.get("q") or "").strip(),
+            category=category,
+            city=data.get("city") or "",
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            min_rating=data.get("min_rating"),
+            pricing_type=data.get("pricing_type") or "",
+            sort=data.get("sort") or Sort.RELEVANCE,
+            page=data.get("page") or 1,
+        )
+
+
+class ServiceForm(forms.ModelForm):
+    """A provider's own service, as edited in the dashboard."""
+
+    category = forms.TypedChoiceField(label="Category", coerce=int)
+    slug = forms.SlugField(
+        required=False,
+        max_length=140,
+        help_text="Part of the page address. Leave empty to make one from the title.",
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "title",
+            "slug",
+            "category",
+            "short_description",
+            "description",
+            "pricing_type",
+            "base_price",
+            "currency",
+            "duration_minutes",
+            "is_active",
+        ]
+        labels = {
+            "base_price": "Price",
+            "duration_minutes": "Duration (minutes)",
+            "is_active": "Offer it now",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree = category_tree()
+        self.fields["category"].choices = [("", "Choose a category")] + [
+            (node.id, "\u00a0\u00a0" * node.depth + node.name) for node in tree.flat()
+        ]
+        if self.instance.pk:
+            self.initial["category"] = self.instance.category_id
+        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+        self.fields["currency"].widget.attrs.update(
+            {"maxlength": 3, "autocapitalize": "characters"}
+        )
+
+    def clean_slug(self):
+        # Left empty on an existing service: keep its address rather than break old links.
+        return self.cleaned_data.get("slug") or (self.instance.slug if self.instance.pk else "")
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "").upper()
+
+    def clean_category(self):
+        return ServiceCategory.objects.get(pk=self.cleaned_data["category"])
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)

@@ -1,0 +1,250 @@
+"""Writes on the catalog: categories, a provider's services, and the data search derives from them."""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import ProtectedError
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+
+from accounts.models import ServiceProviderProfile, User, VerificationStatus
+
+from . import cache as catalog_cache
+from .models import SearchTerm, Service, ServiceCategory
+from .search_text import words
+
+SERVICE_FIELDS = (
+    "category",
+    "title",
+    "slug",
+    "short_description",
+    "description",
+    "pricing_type",
+    "base_price",
+    "currency",
+    "duration_minutes",
+    "is_active",
+)
+
+
+class CatalogError(Exception):
+    """A catalog rule was broken; the message is safe to show to the user."""
+
+
+class NotYourService(CatalogError):
+    pass
+
+
+# --- Derived search data ---------------------------------------------------------
+
+
+def refresh_search_vectors(service_ids=None) -> None:
+    """Recompute the weighted search vector of the given services (all when None)."""
+    if not settings.IS_POSTGRES:
+        return
+    where, params = ("", []) if service_ids is None else ("AND s.id = ANY(%s)", [list(service_ids)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE catalog_service AS s SET search_vector =
+                setweight(to_tsvector('english', s.title), 'A')
+                || setweight(to_tsvector('english', s.short_description), 'B')
+                || setweight(to_tsvector('english', s.description), 'C')
+                || setweight(to_tsvector('english', c.search_terms), 'D')
+            FROM catalog_servicecategory AS c
+            WHERE c.id = s.category_id {where}
+            """,
+            params,
+        )
+
+
+def remember_search_terms(*texts: str) -> None:
+    """Add the words of `texts` to the vocabulary misspelt queries are corrected against."""
+    found = {word for text in texts for word in words(text)}
+    if found:
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(word=word) for word in found], ignore_conflicts=True, batch_size=1000
+        )
+
+
+def _listed_condition(provider: ServiceProviderProfile) -> bool:
+    return provider.verification_status == VerificationStatus.VERIFIED
+
+
+@transaction.atomic
+def sync_provider_listings(*, provider: ServiceProviderProfile) -> None:
+    """Show or hide all of a provider's services after their verification status changed."""
+    services = Service.objects.filter(provider=provider)
+    if _listed_condition(provider):
+        services.filter(is_active=True).update(is_listed=True)
+        services.filter(is_active=False).update(is_listed=False)
+    else:
+        services.update(is_listed=False)
+    catalog_cache.invalidate_listings()
+
+
+# --- Categories ---------------------------------------------------------------------
+
+
+def _refresh_category_search_terms() -> set[int]:
+    """Rewrite every category's ancestor names; return the ids whose terms changed."""
+    categories = {c.pk: c for c in ServiceCategory.objects.all()}
+    changed = []
+    for category in categories.values():
+        names, node, seen = [], category, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            names.append(node.name)
+            node = categories.get(node.parent_id)
+        terms = " ".join(reversed(names))
+        if category.search_terms != terms:
+            category.search_terms = terms
+            changed.append(category)
+    ServiceCategory.objects.bulk_update(changed, ["search_terms"])
+    return {c.pk for c in changed}
+
+
+def _check_parent(category: ServiceCategory) -> None:
+    node_id = category.parent_id
+    parents = dict(ServiceCategory.objects.values_list("pk", "parent_id"))
+    while node_id is not None:
+        if node_id == category.pk:
+            raise CatalogError(
+                "A category cannot be placed under itself or one of its subcategories."
+            )
+        node_id = parents.get(node_id)
+
+
+@transaction.atomic
+def save_category(*, category: ServiceCategory) -> ServiceCategory:
+    """Save a category, keep its services' search data in step, and refresh the cached tree."""
+    if not category.slug:
+        category.slug = slugify(category.name)[:90]
+    if category.pk:
+        _check_parent(category)
+    category.save()
+    changed = _refresh_category_search_terms()
+    remember_search_terms(category.name)
+    if changed:
+        refresh_search_vectors(
+            Service.objects.filter(category_id__in=changed).values_list("pk", flat=True)
+        )
+    catalog_cache.invalidate_category_tree()
+    return category
+
+
+@transaction.atomic
+def delete_category(*, category: ServiceCategory) -> None:
+    try:
+        category.delete()
+    except ProtectedError as exc:
+        raise CatalogError(
+            "This category still has services or subcategories; move them first or deactivate it."
+        ) from exc
+    catalog_cache.invalidate_category_tree()
+
+
+# --- A provider's services ---------------------------------------------------------
+
+
+def _provider_of(user: User) -> ServiceProviderProfile:
+    if not user.is_provider:
+        raise CatalogError("Only providers can offer services.")
+    return user.provider_profile
+
+
+def _check_owner(service: Service, user: User) -> None:
+    if service.provider.user_id != user.pk:
+        raise NotYourService("This service belongs to another provider.")
+
+
+def _unique_slug(provider: ServiceProviderProfile, wanted: str, exclude_pk=None) -> str:
+    base = slugify(wanted)[:120] or "service"
+    taken = set(
+        Service.objects.filter(provider=provider, slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug = base
+    while slug in taken:
+        slug = f"{base}-{get_random_string(4, 'abcdefghjkmnpqrstuvwxyz23456789')}"
+    return slug
+
+
+def _after_write(service: Service) -> None:
+    refresh_search_vectors([service.pk])
+    remember_search_terms(service.title, service.short_description, service.category.name)
+    catalog_cache.invalidate_listings()
+
+
+@transaction.atomic
+def create_service(*, user: User, **fields) -> Service:
+    """Create a service for the provider `user`; listed at once if the provider is verified."""
+    provider = _provider_of(user)
+    fields = {name: fields[name] for name in SERVICE_FIELDS if name in fields}
+    chosen_slug = slugify(fields.pop("slug", "") or "")
+    if chosen_slug and Service.objects.filter(provider=provider, slug=chosen_slug).exists():
+        raise CatalogError("You already have a service with this slug.")
+    service = Service(provider=provider, **fields)
+    service.slug = chosen_slug or _unique_slug(provider, service.title)
+    service.is_listed = service.is_active and _listed_condition(provider)
+    service.full_clean()
+    service.save()
+    _after_write(service)
+    return service
+
+
+@transaction.atomic
+def update_service(*, service: Service, user: User, **fields) -> Service:
+    """Change a provider's own service."""
+    _check_owner(service, user)
+    for name in SERVICE_FIELDS:
+        if name in fields and name != "slug":
+            setattr(service, name, fields[name])
+    if fields.get("slug") and slugify(fields["slug"]) != service.slug:
+        wanted = slugify(fields["slug"])
+        if (
+            Service.objects.filter(provider=service.provider, slug=wanted)
+            .exclude(pk=service.pk)
+            .exists()
+        ):
+            raise CatalogError("You already have a service with this slug.")
+        service.slug = wanted
+    service.is_listed = service.is_active and _listed_condition(service.provider)
+    service.full_clean()
+    service.save()
+    _after_write(service)
+    return service
+
+
+@transaction.atomic
+def set_service_active(*, service: Service, user: User, active: bool) -> Service:
+    """Pause or resume a service; a paused service is hidden from customers."""
+    _check_owner(service, user)
+    service.is_active = active
+    service.is_listed = active and _listed_condition(service.provider)
+    service.save(update_fields=["is_active", "is_listed", "updated_at"])
+    catalog_cache.invalidate_listings()
+    return service
+
+
+@transaction.atomic
+def delete_service(*, service: Service, user: User) -> None:
+    """Delete a provider's own service; one with bookings must be paused instead."""
+    _check_owner(service, user)
+    try:
+        service.delete()
+    except ProtectedError as exc:
+        raise CatalogError(
+            "This service has bookings, so it cannot be deleted. Pause it to hide it instead."
+        ) from exc
+    catalog_cache.invalidate_listings()
+
+
+@transaction.atomic
+def save_service_as_staff(*, service: Service) -> Service:
+    """Save a service edited by marketplace staff (e.g. featuring it), keeping derived data right."""
+    service.is_listed = service.is_active and _listed_condition(service.provider)
+    service.full_clean()
+    service.save()
+    _after_write(service)
+    return service
