@@ -89,17 +89,17 @@ class Service(models.Model):
                 condition=models.Q(is_listed=True),
             ),
             models.Index(
-                fields=["base_price"],
+                fields=["base_price", "id"],
                 name="service_listed_price_idx",
                 condition=models.Q(is_listed=True),
             ),
             models.Index(
-                fields=["-rating_average", "-review_count"],
+                fields=["-rating_average", "-review_count", "-id"],
                 name="service_listed_rating_idx",
                 condition=models.Q(is_listed=True),
             ),
             models.Index(
-                fields=["-created_at"],
+                fields=["-created_at", "-id"],
                 name="service_listed_newest_idx",
                 condition=models.Q(is_listed=True),
             ),

@@ -230,58 +230,75 @@ def correct_query_words(words: list[str]) -> list[str]:
     return corrected
 
 
-def _text_filter(queryset: QuerySet[Service], words: list[str], sort: str):
+def _text_filter(queryset: QuerySet[Service], words: list[str]) -> QuerySet[Service]:
     if settings.IS_POSTGRES:
-        query = SearchQuery(prefix_tsquery(words), search_type="raw", config="english")
-        queryset = queryset.filter(search_vector=query)
-        if sort == Sort.RELEVANCE:
-            queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-                "-rank", "-rating_average", "-pk"
-            )
-        return queryset
+        return queryset.filter(search_vector=_tsquery(words))
     for word in words:
         queryset = queryset.filter(
             Q(title__icontains=word)
             | Q(short_description__icontains=word)
+            | Q(description__icontains=word)
             | Q(category__search_terms__icontains=word)
         )
     return queryset
 
 
+def _tsquery(words: list[str]) -> SearchQuery:
+    return SearchQuery(prefix_tsquery(words), search_type="raw", config="english")
+
+
+def _page_ids(matches: QuerySet[Service], words: list[str], sort: str, offset: int) -> list[int]:
+    """Primary keys of one page, found on the service table alone before anything is joined."""
+    if words and sort == Sort.RELEVANCE and settings.IS_POSTGRES:
+        # Ranking every match of a common word is the slow part of search. Candidates are
+        # the best-rated COUNT_CAP matches (an index walk that stops early), ranked by text
+        # relevance; with fewer matches than that, this is an exact relevance order.
+        candidates = matches.order_by(*ORDERINGS[Sort.RATING]).values("pk")[:COUNT_CAP]
+        ranked = (
+            Service.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), _tsquery(words)))
+            .order_by("-rank", *ORDERINGS[Sort.RATING])
+        )
+        return list(ranked.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
+    ordering = ORDERINGS.get(sort, ORDERINGS[Sort.RATING])
+    return list(
+        matches.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
+    )
+
+
 def search_services(filters: SearchFilters) -> SearchResults:
     """Listed services matching the filters, one page of them, with a (capped) total."""
-    queryset = public_services()
+    matches = Service.objects.filter(is_listed=True)
     if filters.category is not None:
-        queryset = queryset.filter(
+        matches = matches.filter(
             category_id__in=category_tree().descendant_ids(filters.category.id)
         )
     if filters.city:
         served = ServiceProviderProfile.cities.through.objects.filter(
             serviceproviderprofile_id=OuterRef("provider_id"), city__slug=filters.city
         )
-        queryset = queryset.filter(Exists(served))
+        matches = matches.filter(Exists(served))
     if filters.min_price is not None:
-        queryset = queryset.filter(base_price__gte=filters.min_price)
+        matches = matches.filter(base_price__gte=filters.min_price)
     if filters.max_price is not None:
-        queryset = queryset.filter(base_price__lte=filters.max_price)
+        matches = matches.filter(base_price__lte=filters.max_price)
     if filters.min_rating is not None:
-        queryset = queryset.filter(rating_average__gte=filters.min_rating)
+        matches = matches.filter(rating_average__gte=filters.min_rating)
     if filters.pricing_type:
-        queryset = queryset.filter(pricing_type=filters.pricing_type)
+        matches = matches.filter(pricing_type=filters.pricing_type)
 
     words = query_words(filters.q)
     corrected = correct_query_words(words)
     if words:
-        queryset = _text_filter(queryset, corrected, filters.sort)
-    if filters.sort in ORDERINGS or not words:
-        queryset = queryset.order_by(*ORDERINGS.get(filters.sort, ORDERINGS[Sort.RATING]))
+        matches = _text_filter(matches, corrected)
 
-    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    count = matches.order_by()[: COUNT_CAP + 1].count()
     num_pages = max(1, -(-min(count, COUNT_CAP) // PAGE_SIZE))
     page = min(max(filters.page, 1), num_pages)
-    offset = (page - 1) * PAGE_SIZE
+    ids = _page_ids(matches, corrected, filters.sort, (page - 1) * PAGE_SIZE) if count else []
+    by_id = public_services().in_bulk(ids)
     return SearchResults(
-        services=list(queryset[offset : offset + PAGE_SIZE]),
+        services=[by_id[pk] for pk in ids if pk in by_id],
         count=min(count, COUNT_CAP),
         count_is_capped=count > COUNT_CAP,
         page=page,

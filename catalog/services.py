@@ -37,11 +37,15 @@ class NotYourService(CatalogError):
 # --- Derived search data ---------------------------------------------------------
 
 
-def refresh_search_vectors(service_ids=None) -> None:
-    """Recompute the weighted search vector of the given services (all when None)."""
+def refresh_search_vectors(service_ids=None, *, first_id=None) -> None:
+    """Recompute the weighted search vector of the given services (all when neither is given)."""
     if not settings.IS_POSTGRES:
         return
-    where, params = ("", []) if service_ids is None else ("AND s.id = ANY(%s)", [list(service_ids)])
+    where, params = "", []
+    if service_ids is not None:
+        where, params = "AND s.id = ANY(%s)", [list(service_ids)]
+    elif first_id is not None:
+        where, params = "AND s.id >= %s", [first_id]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -172,7 +176,8 @@ def _unique_slug(provider: ServiceProviderProfile, wanted: str, exclude_pk=None)
 
 def _after_write(service: Service) -> None:
     refresh_search_vectors([service.pk])
-    remember_search_terms(service.title, service.short_description, service.category.name)
+    # Every word a listing can be found by, or a correct query word would be "corrected".
+    remember_search_terms(service.title, service.short_description, service.description)
     catalog_cache.invalidate_listings()
 
 

@@ -38,19 +38,16 @@ def _search_page(request, *, category=None):
             )
     filters = form.filters()
     results = selectors.search_services(filters)
+    tree = form.tree
     context = {
         "form": form,
         "filters": filters,
         "results": results,
         "category": category,
-        "breadcrumbs": selectors.category_tree().ancestors(category.id) if category else [],
-        "subcategories": [selectors.category_tree().nodes[pk] for pk in category.children]
-        if category
-        else [],
+        "breadcrumbs": tree.ancestors(category.id) if category else [],
+        "subcategories": [tree.nodes[pk] for pk in category.children] if category else [],
         "chips": _filter_chips(request, form, filters),
-        "suggestions": [
-            selectors.category_tree().nodes[pk] for pk in selectors.category_tree().roots
-        ],
+        "suggestions": [tree.nodes[pk] for pk in tree.roots],
     }
     template = "catalog/search.html"
     if request.htmx and not request.htmx.boosted:

@@ -49,15 +49,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='service',
-            index=models.Index(condition=models.Q(('is_listed', True)), fields=['base_price'], name='service_listed_price_idx'),
+            index=models.Index(condition=models.Q(('is_listed', True)), fields=['base_price', 'id'], name='service_listed_price_idx'),
         ),
         migrations.AddIndex(
             model_name='service',
-            index=models.Index(condition=models.Q(('is_listed', True)), fields=['-rating_average', '-review_count'], name='service_listed_rating_idx'),
+            index=models.Index(condition=models.Q(('is_listed', True)), fields=['-rating_average', '-review_count', '-id'], name='service_listed_rating_idx'),
         ),
         migrations.AddIndex(
             model_name='service',
-            index=models.Index(condition=models.Q(('is_listed', True)), fields=['-created_at'], name='service_listed_newest_idx'),
+            index=models.Index(condition=models.Q(('is_listed', True)), fields=['-created_at', '-id'], name='service_listed_newest_idx'),
         ),
         migrations.AddIndex(
             model_name='service',
