@@ -444,6 +444,16 @@ def test_deactivating_an_account_cuts_its_tokens_at_once(client):
     assert post(client, REFRESH, {"refresh": tokens["refresh"]}).status_code == 401
 
 
+def test_changing_the_password_cuts_existing_tokens(client):
+    user = CustomerFactory(email="ana@example.com")
+    tokens = log_in(client, "ana@example.com").json()
+    user.set_password("a-brand-new-passphrase-42")
+    user.save()
+
+    assert client.get(ME, **bearer(tokens["access"])).status_code == 401
+    assert post(client, REFRESH, {"refresh": tokens["refresh"]}).status_code == 401
+
+
 def test_email_address_record_is_created_unverified_on_register(client):
     post(client, REGISTER, registration())
 
