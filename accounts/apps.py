@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+
+    def ready(self):
+        # allauth loads cryptography lazily and then reaches for `serialization` as an
+        # attribute, which exists only once the submodule has been imported somewhere;
+        # without this the first JWT of a fresh process can fail with AttributeError.
+        import cryptography.hazmat.primitives.serialization  # noqa: F401

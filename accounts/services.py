@@ -1,7 +1,21 @@
 """Writes on accounts: sign-up, roles, profiles."""
 
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account import signals as allauth_signals
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_for_user,
+    send_verification_email_to_address,
+)
+from allauth.account.models import EmailAddress
+from allauth.account.utils import has_verified_email, setup_user_email
+from allauth.core import ratelimit
+from django import forms
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -17,11 +31,37 @@ from .models import (
     UserProfile,
     VerificationStatus,
 )
+from .phone import normalize_phone
 from .roles import ADMIN_GROUP_NAME
 
 
 class AccountError(Exception):
     """A rule about accounts was broken; the message is safe to show to the user."""
+
+
+class InvalidCredentials(AccountError):
+    """Unknown email or wrong password; deliberately does not say which."""
+
+
+class EmailNotVerified(AccountError):
+    """The password is right but the email address has not been verified yet."""
+
+
+class AccountInactive(AccountError):
+    """The password is right but the account has been deactivated."""
+
+
+class TooManyAttempts(AccountError):
+    """allauth's sign-up or login rate limit was reached; retry after `retry_after` s."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+EMAIL_TAKEN = "A user is already registered with this email address."
+PASSWORDS_DIFFER = "You must type the same password each time."
+REQUIRED = "This field is required."
 
 
 def _unique_provider_slug(base: str) -> str:
@@ -64,6 +104,135 @@ def register_user(
     if role == Role.PROVIDER:
         create_provider_profile(user=user)
     return user
+
+
+def sign_up(
+    *,
+    request,
+    email: str,
+    password: str,
+    password_confirm: str,
+    role: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+) -> User:
+    """Open an account by the site's rules, then send allauth's verification email.
+
+    The account cannot log in until the address is verified (mandatory verification).
+    Raises ValidationError with a message per field, or TooManyAttempts.
+    """
+    _consume_allauth_rate_limit(request, "signup", "Too many sign-ups from your address.")
+    fields = _clean_sign_up(
+        email=email,
+        password=password,
+        password_confirm=password_confirm,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+    )
+    try:
+        with transaction.atomic():
+            user = register_user(password=password, **fields)
+            setup_user_email(request, user, [])
+    except IntegrityError:
+        # Another sign-up with this address won the race since the check above.
+        if User.objects.filter(email__iexact=fields["email"]).exists():
+            raise ValidationError({"email": [EMAIL_TAKEN]}) from None
+        raise
+    allauth_signals.user_signed_up.send(sender=User, request=request, user=user)
+    send_verification_email_to_address(request, EmailAddress.objects.get_primary(user), signup=True)
+    return user
+
+
+def _clean_sign_up(*, email, password, password_confirm, role, first_name, last_name, phone):
+    errors: dict[str, list[str]] = {}
+    email = User.objects.normalize_email(email)
+    first_name, last_name = first_name.strip(), last_name.strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        errors["email"] = exc.messages
+    else:
+        if (
+            User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        ):
+            errors["email"] = [EMAIL_TAKEN]
+    for name, value in (("first_name", first_name), ("last_name", last_name)):
+        if not value:
+            errors[name] = [REQUIRED]
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if role not in SELF_SERVICE_ROLES:
+        errors["role"] = ["You can sign up as a customer (CUSTOMER) or a provider (PROVIDER)."]
+    if password != password_confirm:
+        errors["password_confirm"] = [PASSWORDS_DIFFER]
+    try:
+        candidate = User(email=email, first_name=first_name, last_name=last_name)
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "email": email,
+        "role": role,
+        "first_name": first_name,
+        "last_name": last_name,
+        "phone": phone,
+    }
+
+
+def check_login(*, request, email: str, password: str) -> User:
+    """Return the user these credentials log in, by the site's rules and rate limits.
+
+    Failed attempts count against allauth's limits shared with the site's login form. An
+    unverified address gets its verification email again, as on the site.
+    """
+    _consume_allauth_rate_limit(request, "login", "Too many login attempts.")
+    try:
+        user = get_adapter(request).authenticate(request, email=email, password=password)
+    except forms.ValidationError as exc:  # allauth's "too many failed login attempts"
+        raise TooManyAttempts(
+            " ".join(exc.messages), retry_after=_allauth_rate_window("login_failed")
+        ) from None
+    if user is None:
+        raise InvalidCredentials("Invalid email or password.")
+    if not user.is_active:
+        raise AccountInactive("This account is inactive.")
+    if not has_verified_email(user):
+        send_verification_email_for_user(request, user)
+        raise EmailNotVerified(
+            f"Verify your email address before logging in: follow the link we sent to {user.email}."
+        )
+    return user
+
+
+def _consume_allauth_rate_limit(request, action: str, message: str) -> None:
+    if not ratelimit.consume(request, action=action):
+        raise TooManyAttempts(
+            f"{message} Try again later.", retry_after=_allauth_rate_window(action)
+        )
+
+
+def _allauth_rate_window(action: str) -> int:
+    """Seconds in the longest window of ACCOUNT_RATE_LIMITS[action], e.g. 300 for "5/5m/key".
+
+    allauth does not tell which of its rates refused the request, so this is the longest
+    time a client may have to wait.
+    """
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    longest = 60
+    for rate in (allauth_account_settings.RATE_LIMITS.get(action) or "").split(","):
+        parts = rate.strip().split("/")
+        if len(parts) >= 2 and parts[1] and parts[1][-1] in units:
+            count = parts[1][:-1]
+            longest = max(longest, int(float(count or 1) * units[parts[1][-1]]))
+    return longest
 
 
 def create_provider_profile(*, user: User, business_name: str = "") -> ServiceProviderProfile:

@@ -1,7 +1,15 @@
 """The JSON API root: each app mounts its ninja router here."""
 
 from csp.decorators import csp_update
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
+from pydantic import ConfigDict
+
+from accounts.api import ERROR_STATUSES as ACCOUNT_ERROR_STATUSES
+from accounts.api import router as accounts_router
+from accounts.services import AccountError
+
+from .api_errors import domain_error_handler, install_error_handlers
+from .api_ratelimit import ApiRateThrottle
 
 api = NinjaAPI(
     title="Marketplace API",
@@ -12,9 +20,24 @@ api = NinjaAPI(
     openapi_url="/schema/",
     # Swagger UI styles its widgets inline; scripts stay limited to our own origin.
     docs_decorator=csp_update({"style-src": ["'unsafe-inline'"]}),
+    # Every operation counts against the caller's hourly limit (API_RATE_LIMIT_*).
+    throttle=[ApiRateThrottle()],
 )
+install_error_handlers(api)
+api.add_exception_handler(AccountError, domain_error_handler(api, 400))
+for error_class, status in ACCOUNT_ERROR_STATUSES.items():
+    api.add_exception_handler(error_class, domain_error_handler(api, status))
 
 
-@api.get("/health/", summary="Is the API up?", tags=["meta"])
+class HealthOut(Schema):
+    status: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
+
+@api.get("/health/", response=HealthOut, summary="Is the API up?", tags=["meta"])
 def api_health(request):
     return {"status": "ok"}
+
+
+api.add_router("/users/", accounts_router)

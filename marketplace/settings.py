@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "template_partials",
     "huey.contrib.djhuey",
     "csp",
+    "corsheaders",
     "ninja",
     "allauth",
     "allauth.account",
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "marketplace.middleware.RequestLogMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "marketplace.api_errors.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,6 +227,22 @@ def _embedded_jwt_key():
 
 
 HEADLESS_JWT_PRIVATE_KEY = env("JWT_PRIVATE_KEY") or _embedded_jwt_key()
+
+# JSON API (/api/): rate limits counted in the cache (Redis in production, so every
+# gunicorn worker shares the counts), and CORS for the configured origins only.
+API_RATE_LIMIT_ANON = "100/h"  # per IP, callers without an access token
+API_RATE_LIMIT_USER = "1000/h"  # per user, callers with a valid access token
+API_RATE_LIMIT_BOOKING_CREATE = "50/h"  # per user, on top of the above
+# Access tokens are checked against their session on every request, so logging out,
+# changing the password or deactivating an account cuts API access at once.
+HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
+# Behind N reverse proxies the client is the Nth address from the right of
+# X-Forwarded-For; per-IP limits (the API's and allauth's) would otherwise count every
+# client as the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("de", "German")]

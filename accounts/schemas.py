@@ -1,0 +1,140 @@
+"""Request and response bodies of the accounts API, with the examples shown in the docs."""
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from .models import Role
+
+ACCESS_EXAMPLE = "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik...access"
+REFRESH_EXAMPLE = "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik...refresh"
+
+CUSTOMER_EXAMPLE = {
+    "id": 42,
+    "email": "rosa@example.com",
+    "first_name": "Rosa",
+    "last_name": "Diaz",
+    "phone": "+14155550123",
+    "role": "CUSTOMER",
+    "provider_profile": None,
+}
+PROVIDER_EXAMPLE = CUSTOMER_EXAMPLE | {
+    "id": 43,
+    "email": "joe@example.com",
+    "first_name": "Joe",
+    "last_name": "Pipes",
+    "role": "PROVIDER",
+    "provider_profile": {
+        "business_name": "Joe's Plumbing",
+        "slug": "joes-plumbing",
+        "verification_status": "VERIFIED",
+    },
+}
+
+
+class RegisterIn(Schema):
+    email: str = Field(max_length=254)
+    phone: str = Field("", max_length=32, description="Optional, with country code (E.164).")
+    first_name: str = Field(max_length=150)
+    last_name: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    password_confirm: str = Field(max_length=4096)
+    role: str = Field(
+        max_length=16,
+        description="CUSTOMER to book workers, PROVIDER to offer services.",
+        json_schema_extra={"enum": [Role.CUSTOMER.value, Role.PROVIDER.value]},
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "rosa@example.com",
+                    "phone": "+14155550123",
+                    "first_name": "Rosa",
+                    "last_name": "Diaz",
+                    "password": "correct-horse-battery-staple",
+                    "password_confirm": "correct-horse-battery-staple",
+                    "role": "CUSTOMER",
+                }
+            ]
+        }
+    )
+
+
+class ProviderProfileSummaryOut(Schema):
+    business_name: str
+    slug: str
+    verification_status: str = Field(description="PENDING, VERIFIED or REJECTED.")
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    phone: str
+    role: str = Field(description="CUSTOMER, PROVIDER, ADMIN or SUPERADMIN.")
+    provider_profile: ProviderProfileSummaryOut | None = Field(
+        None, description="The business profile, for providers only."
+    )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CUSTOMER_EXAMPLE, PROVIDER_EXAMPLE]})
+
+    @staticmethod
+    def resolve_provider_profile(user):
+        return getattr(user, "provider_profile", None) if user.is_provider else None
+
+
+class RegisteredOut(Schema):
+    detail: str
+    user: UserOut
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "Verify your email: we sent a link to rosa@example.com. "
+                    "Log in once it is verified.",
+                    "user": CUSTOMER_EXAMPLE,
+                }
+            ]
+        }
+    )
+
+
+class LoginIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"email": "rosa@example.com", "password": "correct-horse-battery-staple"}]
+        }
+    )
+
+
+class TokensOut(Schema):
+    access: str = Field(description="Send as 'Authorization: Bearer <access>'; short-lived.")
+    refresh: str = Field(description="Trade for a new pair at /api/users/token/refresh/ once.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"access": ACCESS_EXAMPLE, "refresh": REFRESH_EXAMPLE}]}
+    )
+
+
+class LoginOut(TokensOut):
+    user: UserOut
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"access": ACCESS_EXAMPLE, "refresh": REFRESH_EXAMPLE, "user": CUSTOMER_EXAMPLE}
+            ]
+        }
+    )
+
+
+class RefreshIn(Schema):
+    refresh: str = Field(max_length=4096)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"refresh": REFRESH_EXAMPLE}]})
