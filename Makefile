@@ -9,12 +9,19 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/marketplace)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: help install run test lint format check-services
+# The benchmark's own database: seeding a million listings must not touch anything else.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
+SCALE ?= 1000000
+BENCH_ENV = DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=true
+
+.PHONY: help install run test lint format check-services bench-search
 
 help:
 	@echo "make run    install, migrate, load demo data, serve http://$(HOST):$(PORT) with the Huey consumer"
 	@echo "make test   install and run the whole suite on PostgreSQL and Redis"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench-search  seed SCALE listings (default 1,000,000) and time the search query mix"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -39,3 +46,11 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+bench-search: install
+	@$(BENCH_ENV) $(PY) scripts/check_services.py
+	@$(BENCH_ENV) $(PY) scripts/create_database.py
+	@$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(BENCH_ENV) $(PY) manage.py seed_demo --scale $(SCALE)
+	@mkdir -p bench/results
+	@$(BENCH_ENV) $(PY) manage.py bench_search --json bench/results/search-$(SCALE).json

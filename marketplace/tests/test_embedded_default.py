@@ -50,6 +50,7 @@ def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(tmp_p
     try:
         status, health = wait_for(f"http://127.0.0.1:{port}/healthz", process)
         _, home = wait_for(f"http://127.0.0.1:{port}/", process)
+        _, typo_search = wait_for(f"http://127.0.0.1:{port}/search/?q=plumbr", process)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -58,6 +59,9 @@ def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(tmp_p
 
     assert status == 200, health
     assert "Plumbing" in home
+    # SQLite has no full-text search: the fallback still matches and corrects typos.
+    assert "Showing results for <strong>“plumbing”</strong>" in typo_search
+    assert "0 services" not in typo_search
     assert (tmp_path / "data" / "db.sqlite3").exists()
     assert "Huey consumer started" in output
     assert "Periodic tasks are enabled" in output

@@ -1,9 +1,11 @@
 """Time a fixed mix of realistic searches through the real view; explain the slowest."""
 
 import json
+import logging
 import statistics
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
@@ -45,6 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_path", help="Also write the results to this file.")
 
     def handle(self, *args, runs, warmup, json_path=None, **options):
+        # Measure what production runs: no per-request log lines, no query recording.
+        logging.getLogger("marketplace.request").setLevel(logging.WARNING)
+        settings.DEBUG = False
         category = ServiceCategory.objects.filter(parent__isnull=True).order_by("ordering").first()
         city = City.objects.order_by("name").first()
         client = Client()
