@@ -249,18 +249,21 @@ def _tsquery(words: list[str]) -> SearchQuery:
 
 def _page_ids(matches: QuerySet[Service], words: list[str], sort: str, offset: int) -> list[int]:
     """Primary keys of one page, found on the service table alone before anything is joined."""
-    if words and sort == Sort.RELEVANCE and settings.IS_POSTGRES:
-        # Ranking every match of a common word is the slow part of search. Candidates are
-        # the best-rated COUNT_CAP matches (an index walk that stops early), ranked by text
-        # relevance; with fewer matches than that, this is an exact relevance order.
-        candidates = matches.order_by(*ORDERINGS[Sort.RATING]).values("pk")[:COUNT_CAP]
-        ranked = (
-            Service.objects.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), _tsquery(words)))
-            .order_by("-rank", *ORDERINGS[Sort.RATING])
-        )
-        return list(ranked.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
     ordering = ORDERINGS.get(sort, ORDERINGS[Sort.RATING])
+    if words and settings.IS_POSTGRES:
+        # Sorting every match of a common word (or walking a price index past thousands of
+        # non-matching rows) is what makes text search slow at scale. Results stop at
+        # COUNT_CAP anyway, so the candidates are the best-rated COUNT_CAP matches, an
+        # index walk that stops early, and the chosen order applies within them. With
+        # fewer matches than that, every order is exact.
+        candidates = matches.order_by(*ORDERINGS[Sort.RATING]).values("pk")[:COUNT_CAP]
+        page = Service.objects.filter(pk__in=candidates)
+        if sort == Sort.RELEVANCE:
+            page = page.annotate(rank=SearchRank(F("search_vector"), _tsquery(words)))
+            ordering = ["-rank", *ORDERINGS[Sort.RATING]]
+        return list(
+            page.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
+        )
     return list(
         matches.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
     )
