@@ -134,6 +134,11 @@ class UserProfile(models.Model):
     preferred_language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE[:2]
     )
+    # Non-essential emails a user may turn off; booking changes and account emails always go.
+    email_reminders = models.BooleanField("Email me a reminder before a booking", default=True)
+    email_review_invitations = models.BooleanField(
+        "Email me an invitation to review finished jobs", default=True
+    )
 
     def __str__(self):
         return f"Profile of {self.user}"

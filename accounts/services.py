@@ -16,12 +16,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from catalog.cache import invalidate_listings
 from catalog.services import sync_provider_listings
+from notifications.models import NotificationKind
+from notifications.services import notify
 
 from .models import (
     SELF_SERVICE_ROLES,
@@ -303,4 +306,30 @@ def decide_verification(
     provider.verification_reason = reason.strip()
     provider.save()
     sync_provider_listings(provider=provider)
+    _notify_verification_decision(provider)
     return provider
+
+
+def _notify_verification_decision(provider: ServiceProviderProfile) -> None:
+    if provider.verification_status == VerificationStatus.VERIFIED:
+        kind, title = (
+            NotificationKind.VERIFICATION_APPROVED,
+            "You are verified: customers can book you",
+        )
+        body = "Your services are now listed in search."
+    elif provider.verification_status == VerificationStatus.REJECTED:
+        kind, title = NotificationKind.VERIFICATION_REJECTED, "Your verification was not approved"
+        body = (
+            f"Reason: {provider.verification_reason}\nYou can update your details and apply again."
+        )
+    else:
+        return
+    notify(
+        recipient=provider.user,
+        kind=kind,
+        # One notification per decision: a later decision is a new event.
+        event_key=f"verification:{provider.pk}:{provider.verification_decided_at.isoformat()}",
+        title=title,
+        body=body,
+        url=reverse("accounts:dashboard"),
+    )

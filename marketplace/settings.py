@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "catalog",
     "booking",
     "reviews",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
+                "marketplace.context_processors.unread_notifications",
             ],
         },
     },

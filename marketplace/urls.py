@@ -12,6 +12,7 @@ admin.site.index_title = "Run the marketplace"
 urlpatterns = [
     path("", include("catalog.urls")),
     path("me/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

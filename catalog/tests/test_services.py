@@ -29,6 +29,29 @@ def test_revoking_verification_hides_services_and_approving_shows_them():
     assert service.is_listed
 
 
+def test_provider_is_told_of_each_decision_by_email(django_capture_on_commit_callbacks, mailoutbox):
+    provider = ProviderFactory(verification=VerificationStatus.PENDING).provider_profile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_verification(
+            provider=provider,
+            status=VerificationStatus.REJECTED,
+            by=AdminFactory(),
+            reason="Blurry ID",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_verification(
+            provider=provider, status=VerificationStatus.VERIFIED, by=AdminFactory()
+        )
+
+    assert [m.subject for m in mailoutbox] == [
+        "[Marketplace] Your verification was not approved",
+        "[Marketplace] You are verified: customers can book you",
+    ]
+    assert "Reason: Blurry ID" in mailoutbox[0].body
+    assert provider.user.notifications.count() == 2
+
+
 def test_rejection_needs_a_reason():
     provider = ProviderFactory().provider_profile
 

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: admins see what was sent to whom, and which emails failed for good."""
+
+    list_display = [
+        "title",
+        "recipient",
+        "kind",
+        "created_at",
+        "read_at",
+        "email_status",
+        "email_attempts",
+    ]
+    list_filter = ["email_status", "kind"]
+    search_fields = ["recipient__email", "title", "event_key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
