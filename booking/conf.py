@@ -1,0 +1,27 @@
+"""Booking settings with their defaults; override any of them as `BOOKING_<NAME>` in settings.
+
+Read at call time (`conf.SLOT_STEP_MINUTES`), so a test's `settings` fixture takes effect.
+The per-provider values (buffer, notice, horizon, cancellation and expiry) are only the
+defaults of a new `ProviderSchedule`; each provider then sets their own.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Slots start every N minutes from the start of each working interval: :00 and :30
+    # read well as a short list of buttons on a phone.
+    "SLOT_STEP_MINUTES": 30,
+    "DEFAULT_BUFFER_MINUTES": 15,
+    "DEFAULT_MIN_NOTICE_HOURS": 12,
+    "DEFAULT_MAX_ADVANCE_DAYS": 60,
+    "DEFAULT_CANCELLATION_FREE_HOURS": 24,
+    "DEFAULT_PENDING_EXPIRY_HOURS": 48,
+    # How often the periodic job expires unanswered requests (a divisor of 60).
+    "EXPIRY_JOB_EVERY_MINUTES": 15,
+}
+
+
+def __getattr__(name):
+    if name in DEFAULTS:
+        return getattr(settings, f"BOOKING_{name}", DEFAULTS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

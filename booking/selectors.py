@@ -1,0 +1,405 @@
+"""Reads for booking: free slots and bookable dates, dashboard lists, one booking for a user.
+
+Slot rules, shared by the HTML flow, the API and the service layer's re-check:
+- Working intervals are local wall-clock times of the schedule's time zone. Each date's
+  intervals become instants with zoneinfo *for that date*, so 9:00 stays 9:00 across a
+  daylight-saving change; candidate starts then step in real time (`conf.SLOT_STEP_MINUTES`)
+  from the start of each interval (touching intervals are joined first).
+- A candidate is offered when the job (`duration`) ends within the interval; the buffer
+  after it may run past the end of the day, since it only separates one job from the next.
+- [start, start + duration + buffer) must not overlap an active booking's
+  [starts_at, blocked_until), which is exactly what the database's exclusion constraint
+  compares, so the page and the database never disagree.
+- Days of time off offer nothing; nor do starts before now + minimum notice, nor local dates
+  beyond today + max_advance_days.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import ServiceProviderProfile, UserProfile
+from catalog.models import PricingType, Service
+
+from . import conf
+from .models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    BookingStatusHistory,
+    ProviderSchedule,
+    TimeOff,
+    WeeklyAvailability,
+)
+
+# How many days `next_free_slots` loads at a time while looking ahead.
+_LOOKAHEAD_CHUNK_DAYS = 14
+
+
+def default_time_zone(provider: ServiceProviderProfile) -> str:
+    """The provider's own time zone if they chose one, else the (alphabetically) first city
+    they serve's, else the site's."""
+    profile = UserProfile.objects.filter(user_id=provider.user_id).first()
+    if profile and profile.time_zone != settings.TIME_ZONE:
+        return profile.time_zone
+    city = provider.cities.order_by("name").first()
+    if city:
+        return city.time_zone
+    return settings.TIME_ZONE
+
+
+def schedule_for(provider: ServiceProviderProfile) -> ProviderSchedule:
+    """The provider's schedule, or an unsaved one with the defaults; never writes."""
+    schedule = ProviderSchedule.objects.filter(provider=provider).first()
+    return schedule or ProviderSchedule(provider=provider, time_zone=default_time_zone(provider))
+
+
+def starts_at_for(*, service: Service, scheduled_date: date, scheduled_time: time) -> datetime:
+    """The instant a local date and time of the service's provider mean (for API input)."""
+    zone = schedule_for(service.provider).zone
+    return datetime.combine(scheduled_date, scheduled_time, tzinfo=zone)
+
+
+def estimate_total(*, service: Service, duration_minutes: int) -> Decimal:
+    """Hourly: price per hour x hours, to the cent; fixed: the price."""
+    if service.pricing_type == PricingType.HOURLY:
+        total = service.base_price * Decimal(duration_minutes) / Decimal(60)
+        return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return service.base_price
+
+
+def format_local(moment: datetime, zone) -> str:
+    """`Mon 9 Mar 2026, 10:00 CDT`: how times read in messages."""
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+@dataclass(frozen=True)
+class SlotProblem:
+    """Why a start time cannot be booked; `taken` when only other bookings stand in the way."""
+
+    message: str
+    taken: bool = False
+
+
+class SlotFinder:
+    """Free slots of one service over a range of local dates, loaded in a constant number
+    of queries (schedule, weekly hours, time off, bookings) however long the range."""
+
+    def __init__(
+        self,
+        *,
+        service: Service,
+        first_day: date,
+        last_day: date,
+        now: datetime | None = None,
+        duration_minutes: int | None = None,
+        rescheduling: Booking | None = None,
+        schedule: ProviderSchedule | None = None,
+    ):
+        self.service = service
+        self.provider = service.provider
+        self.schedule = schedule or schedule_for(self.provider)
+        self.zone = self.schedule.zone
+        self.now = now or timezone.now()
+        if duration_minutes is None:
+            duration_minutes = (
+                rescheduling.estimated_duration_minutes
+                if rescheduling
+                else service.duration_minutes
+            )
+        self.duration = timedelta(minutes=duration_minutes)
+        self.blocked = self.duration + timedelta(minutes=self.schedule.buffer_minutes)
+        self.step = timedelta(minutes=conf.SLOT_STEP_MINUTES)
+        self.earliest = self.now + timedelta(hours=self.schedule.min_notice_hours)
+        self.today = self.now.astimezone(self.zone).date()
+        self.last_bookable_day = self.today + timedelta(days=self.schedule.max_advance_days)
+        self.first_day, self.last_day = first_day, last_day
+
+        self.windows = self._load_windows()
+        self.days_off = self._load_days_off()
+        self.busy = self._load_busy(rescheduling)
+
+    # Loading -----------------------------------------------------------------------------
+
+    def _local_midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=self.zone).astimezone(UTC)
+
+    def _load_windows(self) -> dict[int, list[tuple[time, time]]]:
+        by_weekday = defaultdict(list)
+        rows = WeeklyAvailability.objects.filter(provider=self.provider).order_by(
+            "weekday", "start_time"
+        )
+        for row in rows:
+            intervals = by_weekday[row.weekday]
+            if intervals and row.start_time <= intervals[-1][1]:
+                # Touching (or, if bad data slipped in, overlapping) intervals are one window.
+                intervals[-1] = (intervals[-1][0], max(intervals[-1][1], row.end_time))
+            else:
+                intervals.append((row.start_time, row.end_time))
+        return by_weekday
+
+    def _load_days_off(self) -> set[date]:
+        days = set()
+        rows = TimeOff.objects.filter(
+            provider=self.provider, start_date__lte=self.last_day, end_date__gte=self.first_day
+        ).values_list("start_date", "end_date")
+        for start, end in rows:
+            day = max(start, self.first_day)
+            while day <= min(end, self.last_day):
+                days.add(day)
+                day += timedelta(days=1)
+        return days
+
+    def _load_busy(self, rescheduling) -> list[tuple[datetime, datetime]]:
+        # Working intervals never cross local midnight, so bookings overlapping the range's
+        # local days are all that can collide with its slots.
+        bookings = Booking.objects.filter(
+            provider=self.provider,
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=self._local_midnight(self.last_day + timedelta(days=1)),
+            blocked_until__gt=self._local_midnight(self.first_day),
+        )
+        if rescheduling is not None:
+            bookings = bookings.exclude(pk=rescheduling.pk)
+        return sorted(bookings.values_list("starts_at", "blocked_until"))
+
+    # Computing ---------------------------------------------------------------------------
+
+    def _is_busy(self, start: datetime) -> bool:
+        end = start + self.blocked
+        return any(busy_start < end and start < busy_end for busy_start, busy_end in self.busy)
+
+    def _candidates(self, day: date):
+        """Every start the working hours of `day` allow, notice and horizon aside."""
+        for start_time, end_time in self.windows.get(day.weekday(), ()):
+            window_start = datetime.combine(day, start_time, tzinfo=self.zone).astimezone(UTC)
+            window_end = datetime.combine(day, end_time, tzinfo=self.zone).astimezone(UTC)
+            start = window_start
+            while start + self.duration <= window_end:
+                yield start
+                start += self.step
+
+    def _day_is_open(self, day: date) -> bool:
+        return (
+            self.first_day <= day <= self.last_day
+            and self.today <= day <= self.last_bookable_day
+            and day not in self.days_off
+        )
+
+    def slots(self, day: date) -> list[datetime]:
+        """Free starts on a local `day`, aware, in the provider's time zone, ascending."""
+        if not self._day_is_open(day):
+            return []
+        return [
+            start.astimezone(self.zone)
+            for start in self._candidates(day)
+            if start >= self.earliest and not self._is_busy(start)
+        ]
+
+    def days(self):
+        day = self.first_day
+        while day <= self.last_day:
+            yield day
+            day += timedelta(days=1)
+
+    def problem_with(self, starts_at: datetime) -> SlotProblem | None:
+        """None if `starts_at` is a free slot, else what stands in the way, in plain words."""
+        if timezone.is_naive(starts_at):
+            raise ValueError("starts_at must be an aware datetime.")
+        # Compare in UTC: Python never finds an aware time in a zone's repeated (fall-back)
+        # hour equal to a time in another zone, even when both are the same instant.
+        starts_at = starts_at.astimezone(UTC)
+        day = starts_at.astimezone(self.zone).date()
+        name = self.provider.display_name
+        if starts_at <= self.now:
+            return SlotProblem("That time has already passed. Please choose another.")
+        if starts_at < self.earliest:
+            hours = self.schedule.min_notice_hours
+            return SlotProblem(
+                f"{name} needs at least {hours} hours' notice: the earliest possible start "
+                f"is {format_local(self.earliest, self.zone)}."
+            )
+        if day > self.last_bookable_day:
+            return SlotProblem(
+                f"{name} takes bookings at most {self.schedule.max_advance_days} days ahead."
+            )
+        if day in self.days_off:
+            return SlotProblem(f"{name} is away on {day:%A} {day.day} {day:%B}.")
+        if starts_at not in set(self._candidates(day)):
+            minutes = int(self.duration.total_seconds() // 60)
+            return SlotProblem(
+                f"{name} isn't available for {minutes} minutes from "
+                f"{format_local(starts_at, self.zone)}. Please choose one of the free times."
+            )
+        if self._is_busy(starts_at):
+            return SlotProblem("This time was just taken. Please choose another.", taken=True)
+        return None
+
+
+def free_slots(
+    *,
+    service: Service,
+    date: date,
+    now: datetime | None = None,
+    duration_minutes: int | None = None,
+    rescheduling: Booking | None = None,
+) -> list[datetime]:
+    """Free start times of `service` on a local date (the provider's), aware, ascending.
+
+    `duration_minutes` defaults to the service's; pass `rescheduling=booking` to offer the
+    times that booking could move to (its own time then does not block it).
+    """
+    finder = SlotFinder(
+        service=service,
+        first_day=date,
+        last_day=date,
+        now=now,
+        duration_minutes=duration_minutes,
+        rescheduling=rescheduling,
+    )
+    return finder.slots(date)
+
+
+def bookable_dates(
+    *,
+    service: Service,
+    start: date,
+    days: int,
+    now: datetime | None = None,
+    duration_minutes: int | None = None,
+    rescheduling: Booking | None = None,
+) -> list[date]:
+    """The local dates among `days` days from `start` with at least one free slot."""
+    if days < 1:
+        return []
+    finder = SlotFinder(
+        service=service,
+        first_day=start,
+        last_day=start + timedelta(days=days - 1),
+        now=now,
+        duration_minutes=duration_minutes,
+        rescheduling=rescheduling,
+    )
+    return [day for day in finder.days() if finder.slots(day)]
+
+
+def next_free_slots(
+    *,
+    service: Service,
+    after: datetime,
+    limit: int = 3,
+    now: datetime | None = None,
+    duration_minutes: int | None = None,
+    rescheduling: Booking | None = None,
+) -> list[datetime]:
+    """Up to `limit` free starts later than `after`, soonest first (for "just taken")."""
+    now = now or timezone.now()
+    schedule = schedule_for(service.provider)
+    first_day = max(after, now).astimezone(schedule.zone).date()
+    horizon = now.astimezone(schedule.zone).date() + timedelta(days=schedule.max_advance_days)
+    found = []
+    while first_day <= horizon and len(found) < limit:
+        last_day = min(first_day + timedelta(days=_LOOKAHEAD_CHUNK_DAYS - 1), horizon)
+        finder = SlotFinder(
+            service=service,
+            first_day=first_day,
+            last_day=last_day,
+            now=now,
+            duration_minutes=duration_minutes,
+            rescheduling=rescheduling,
+            schedule=schedule,
+        )
+        for day in finder.days():
+            found.extend(slot for slot in finder.slots(day) if slot > after)
+        first_day = last_day + timedelta(days=1)
+    return found[:limit]
+
+
+# Lists and details ---------------------------------------------------------------------------
+
+# Everything a booking row on a dashboard shows, fetched with the booking.
+LIST_RELATED = ("service", "provider__user", "customer", "service_city")
+
+
+def _upcoming(now: datetime) -> Q:
+    # A job under way is "upcoming" until the provider completes it, even if it overruns.
+    return Q(status__in=ACTIVE_STATUSES, ends_at__gt=now) | Q(status=BookingStatus.IN_PROGRESS)
+
+
+def _split(bookings: QuerySet, *, upcoming: bool, now: datetime | None) -> QuerySet:
+    now = now or timezone.now()
+    if upcoming:
+        return bookings.filter(_upcoming(now)).order_by("starts_at", "pk")
+    return bookings.exclude(_upcoming(now)).order_by("-starts_at", "-pk")
+
+
+def customer_bookings(*, customer, upcoming: bool = True, now: datetime | None = None) -> QuerySet:
+    """A customer's bookings: upcoming (active, not yet over) soonest first, or the rest
+    (past, cancelled, declined, expired) most recent first."""
+    bookings = Booking.objects.filter(customer=customer).select_related(*LIST_RELATED)
+    return _split(bookings, upcoming=upcoming, now=now)
+
+
+def provider_bookings(
+    *, provider: ServiceProviderProfile, upcoming: bool = True, now: datetime | None = None
+) -> QuerySet:
+    """A provider's bookings, split like `customer_bookings`."""
+    bookings = Booking.objects.filter(provider=provider).select_related(*LIST_RELATED)
+    return _split(bookings, upcoming=upcoming, now=now)
+
+
+def provider_requests(*, provider: ServiceProviderProfile) -> QuerySet:
+    """Requests waiting for the provider's answer, soonest job first."""
+    return (
+        Booking.objects.filter(provider=provider, status=BookingStatus.PENDING)
+        .select_related(*LIST_RELATED)
+        .order_by("starts_at", "pk")
+    )
+
+
+def provider_agenda(*, provider: ServiceProviderProfile, start: date, days: int = 1) -> QuerySet:
+    """Confirmed, running and completed jobs on `days` local dates from `start` (today, a week)."""
+    zone = schedule_for(provider).zone
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(start + timedelta(days=days), time.min, tzinfo=zone)
+    return (
+        Booking.objects.filter(
+            provider=provider,
+            status__in=(
+                BookingStatus.CONFIRMED,
+                BookingStatus.IN_PROGRESS,
+                BookingStatus.COMPLETED,
+            ),
+            starts_at__gte=since,
+            starts_at__lt=until,
+        )
+        .select_related(*LIST_RELATED)
+        .order_by("starts_at", "pk")
+    )
+
+
+def bookings_visible_to(user) -> QuerySet:
+    """The bookings `user` may see: their own as customer or provider; all for admins."""
+    bookings = Booking.objects.select_related(*LIST_RELATED)
+    if user.is_marketplace_staff:
+        return bookings
+    if user.is_provider:
+        return bookings.filter(provider__user=user)
+    return bookings.filter(customer=user)
+
+
+def booking_for_user(*, user, reference: str) -> Booking:
+    """One booking by reference with its history, if `user` may see it; else
+    Booking.DoesNotExist (pages and the API answer 404 either way)."""
+    history = BookingStatusHistory.objects.select_related("changed_by")
+    return (
+        bookings_visible_to(user)
+        .prefetch_related(Prefetch("history", queryset=history))
+        .get(booking_reference=reference.strip().upper())
+    )

@@ -1,0 +1,720 @@
+"""Writes on booking: schedules, creating, moving and changing the status of bookings.
+
+Every function takes keyword arguments, runs in one transaction and raises a BookingError
+whose message can be shown to the user as is. The lifecycle rules live in TRANSITIONS and
+`_check_transition`, used both to change a booking and to list what a user may do now.
+
+Concurrency: every write that gives a booking a time (create, reschedule) first locks the
+provider's ProviderSchedule row, so bookings for one provider are decided one at a time and
+the re-check of the slot sees every committed booking. The exclusion constraint on Booking
+is the final guard; its violation becomes the same SlotTaken error.
+"""
+
+import logging
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from itertools import pairwise
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import City, ServiceProviderProfile
+from catalog.models import MAX_DURATION_MINUTES, PricingType, Service
+
+from . import selectors
+from .models import (
+    MIN_PENDING_EXPIRY_HOURS,
+    NOTES_MAX_LENGTH,
+    Booking,
+    BookingStatus,
+    BookingStatusHistory,
+    ProviderSchedule,
+    TimeOff,
+    Weekday,
+    WeeklyAvailability,
+)
+
+logger = logging.getLogger(__name__)
+
+OVERLAP_CONSTRAINT = "booking_no_overlap_per_provider"
+DURATION_STEP_MINUTES = 15
+
+
+class BookingError(Exception):
+    """A booking rule was broken. `message` is safe to show; `field` names the input at
+    fault (a form field or API payload key), or is None when the whole request is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class SlotTaken(BookingError):
+    """Someone else holds that time; `next_slots` are the next free ones to offer instead."""
+
+    def __init__(self, message: str, *, next_slots=(), field: str | None = "starts_at"):
+        super().__init__(message, field=field)
+        self.next_slots = list(next_slots)
+
+
+class NotAllowed(BookingError):
+    """The user may not do this now; nothing was changed. `forbidden` is True when this
+    person may never do it (an API answers 403), False when the booking's state or the
+    clock stands in the way (409)."""
+
+    def __init__(self, message: str, *, field: str | None = None, forbidden: bool = False):
+        super().__init__(message, field=field)
+        self.forbidden = forbidden
+
+
+# Who is acting on a booking.
+SYSTEM, CUSTOMER, PROVIDER, ADMIN = "system", "customer", "provider", "admin"
+
+S = BookingStatus
+# Every status change there is, and who may make it. Marketplace admins may make every
+# change a person can; only the system (the expiry job) expires requests. A provider
+# declines (REJECTED) a request rather than cancelling it; once confirmed, either side may
+# cancel: the customer until the free-cancellation deadline, the provider with a reason.
+TRANSITIONS = {
+    (S.PENDING, S.CONFIRMED): {PROVIDER, ADMIN},
+    (S.PENDING, S.REJECTED): {PROVIDER, ADMIN},
+    (S.PENDING, S.CANCELLED): {CUSTOMER, ADMIN},
+    (S.PENDING, S.EXPIRED): {SYSTEM},
+    (S.CONFIRMED, S.IN_PROGRESS): {PROVIDER, ADMIN},
+    (S.CONFIRMED, S.CANCELLED): {CUSTOMER, PROVIDER, ADMIN},
+    (S.IN_PROGRESS, S.COMPLETED): {PROVIDER, ADMIN},
+}
+FINAL_STATUSES = {S.REJECTED, S.CANCELLED, S.EXPIRED, S.COMPLETED}
+RESCHEDULABLE_STATUSES = {S.PENDING, S.CONFIRMED}
+
+_VERBS = {
+    S.CONFIRMED: "confirm",
+    S.REJECTED: "decline",
+    S.CANCELLED: "cancel",
+    S.EXPIRED: "expire",
+    S.IN_PROGRESS: "start",
+    S.COMPLETED: "complete",
+}
+_WHO = {SYSTEM: "the system", CUSTOMER: "the customer", PROVIDER: "the provider"}
+
+
+# Who is asking ---------------------------------------------------------------------------------
+
+
+def _actor(booking: Booking, user) -> str | None:
+    if user is None:
+        return SYSTEM
+    if user.is_marketplace_staff:
+        return ADMIN
+    if user.pk == booking.customer_id:
+        return CUSTOMER
+    if user.is_provider and user.pk == booking.provider.user_id:
+        return PROVIDER
+    return None
+
+
+def _free_cancellation_ended(booking: Booking, now: datetime) -> bool:
+    return now >= booking.free_cancellation_until
+
+
+def _deadline(booking: Booking) -> str:
+    return selectors.format_local(booking.free_cancellation_until, booking.zone)
+
+
+def _check_transition(booking, to_status, actor, *, notes: str | None, now: datetime) -> None:
+    """Raise NotAllowed unless `actor` may move `booking` to `to_status` now.
+
+    `notes=None` skips the check that needs the user's words (a provider's reason), so the
+    same rules can say which buttons to show before anything is typed.
+    """
+    label = S(booking.status).label.lower()
+    if actor is None:
+        raise NotAllowed("You can't change this booking.", forbidden=True)
+    if booking.status in FINAL_STATUSES:
+        raise NotAllowed(f"This booking is {label}; it can no longer change.")
+    if booking.status == to_status:
+        raise NotAllowed(f"This booking is already {label}.")
+    allowed = TRANSITIONS.get((booking.status, to_status))
+    if allowed is None:
+        raise NotAllowed(f"A {label} booking can't be marked {to_status.label.lower()}.")
+    if actor not in allowed:
+        who = " or ".join(_WHO[a] for a in sorted(allowed - {ADMIN}))
+        raise NotAllowed(f"Only {who} can {_VERBS[to_status]} this booking.", forbidden=True)
+
+    if to_status == S.CONFIRMED and booking.starts_at <= now:
+        raise NotAllowed("The requested time has passed; this request can no longer be confirmed.")
+    if to_status == S.CANCELLED and booking.status == S.CONFIRMED:
+        if actor == CUSTOMER and _free_cancellation_ended(booking, now):
+            raise NotAllowed(
+                f"Free cancellation ended {_deadline(booking)}, "
+                f"{booking.cancellation_free_hours} hours before the start. "
+                "Please contact the provider."
+            )
+        if actor == PROVIDER and notes is not None and not notes:
+            raise BookingError(
+                "Please tell the customer why you are cancelling a confirmed job.", field="notes"
+            )
+
+
+def _check_reschedule(booking: Booking, actor: str | None, *, now: datetime) -> None:
+    label = S(booking.status).label.lower()
+    if actor in (None, SYSTEM):
+        raise NotAllowed("You can't change this booking.", forbidden=True)
+    if booking.status not in RESCHEDULABLE_STATUSES:
+        raise NotAllowed(f"A {label} booking can't be moved.")
+    if actor == CUSTOMER:
+        if booking.starts_at <= now:
+            raise NotAllowed("This booking's time has passed; it can no longer be moved.")
+        if booking.status == S.CONFIRMED and _free_cancellation_ended(booking, now):
+            raise NotAllowed(
+                f"Confirmed jobs can be moved until {booking.cancellation_free_hours} hours "
+                f"before the start; that was {_deadline(booking)}. Please contact the provider."
+            )
+
+
+def allowed_transitions(booking: Booking, user, *, now: datetime | None = None) -> list[str]:
+    """The statuses `user` may move `booking` to now (the buttons a page should show)."""
+    now = now or timezone.now()
+    actor = _actor(booking, user)
+    allowed = []
+    for (from_status, to_status), _who in TRANSITIONS.items():
+        if from_status != booking.status:
+            continue
+        try:
+            _check_transition(booking, to_status, actor, notes=None, now=now)
+        except BookingError:
+            continue
+        allowed.append(to_status)
+    return allowed
+
+
+def can_reschedule(booking: Booking, user, *, now: datetime | None = None) -> bool:
+    """Whether `user` may move `booking` to another time now."""
+    try:
+        _check_reschedule(booking, _actor(booking, user), now=now or timezone.now())
+    except NotAllowed:
+        return False
+    return True
+
+
+# The one hook for "a booking changed" ----------------------------------------------------------
+
+
+def _announce_change(*, booking_id, reference, from_status, to_status, by_id):
+    logger.info(
+        "booking %s: %s -> %s",
+        reference,
+        from_status or "new",
+        to_status,
+        extra={"booking_id": booking_id, "changed_by": by_id},
+    )
+
+
+def _booking_changed(booking: Booking, *, from_status: str, to_status: str, by) -> None:
+    """Every booking change passes here once, inside its transaction.
+
+    This is where "a booking changed" events leave the booking domain: notifications (a later
+    issue) will enqueue their Huey task here beside the log line. `on_commit` means a change
+    that is rolled back announces nothing, and the task reads committed data.
+    """
+    transaction.on_commit(
+        partial(
+            _announce_change,
+            booking_id=booking.pk,
+            reference=booking.booking_reference,
+            from_status=from_status,
+            to_status=to_status,
+            by_id=getattr(by, "pk", None),
+        )
+    )
+
+
+def _record(booking, *, from_status, to_status, by, notes="", at: datetime) -> None:
+    BookingStatusHistory.objects.create(
+        booking=booking,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=by,
+        changed_at=at,
+        notes=notes,
+    )
+    _booking_changed(booking, from_status=from_status, to_status=to_status, by=by)
+
+
+# Schedules -----------------------------------------------------------------------------------
+
+
+def ensure_schedule(*, provider: ServiceProviderProfile) -> ProviderSchedule:
+    """The provider's schedule, created with the defaults if they have none yet."""
+    schedule = selectors.schedule_for(provider)
+    if schedule.pk is None:
+        schedule, _ = ProviderSchedule.objects.get_or_create(
+            provider=provider, defaults={"time_zone": schedule.time_zone}
+        )
+    return schedule
+
+
+def _lock_schedule(provider_id: int) -> ProviderSchedule:
+    """Lock the provider's schedule row: bookings for one provider are decided one at a time."""
+    try:
+        return ProviderSchedule.objects.select_for_update().get(provider_id=provider_id)
+    except ProviderSchedule.DoesNotExist:
+        provider = ServiceProviderProfile.objects.get(pk=provider_id)
+        ensure_schedule(provider=provider)
+        return ProviderSchedule.objects.select_for_update().get(provider_id=provider_id)
+
+
+def _validation_to_booking_error(error: ValidationError) -> BookingError:
+    if hasattr(error, "error_dict"):
+        field, messages = next(iter(error.message_dict.items()))
+        return BookingError(messages[0], field=field)
+    return BookingError(error.messages[0])
+
+
+@transaction.atomic
+def update_schedule_settings(
+    *,
+    provider: ServiceProviderProfile,
+    time_zone: str | None = None,
+    buffer_minutes: int | None = None,
+    min_notice_hours: int | None = None,
+    max_advance_days: int | None = None,
+    cancellation_free_hours: int | None = None,
+    pending_expiry_hours: int | None = None,
+) -> ProviderSchedule:
+    """Change the given schedule settings (None leaves one as it is); existing bookings keep
+    the buffer and cancellation terms they were made with."""
+    schedule = _lock_schedule(provider.pk)
+    changes = {
+        "time_zone": time_zone,
+        "buffer_minutes": buffer_minutes,
+        "min_notice_hours": min_notice_hours,
+        "max_advance_days": max_advance_days,
+        "cancellation_free_hours": cancellation_free_hours,
+        "pending_expiry_hours": pending_expiry_hours,
+    }
+    for name, value in changes.items():
+        if value is not None:
+            setattr(schedule, name, value)
+    try:
+        schedule.full_clean(exclude=["provider"])
+    except ValidationError as error:
+        raise _validation_to_booking_error(error) from None
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def set_weekly_availability(
+    *, provider: ServiceProviderProfile, intervals
+) -> list[WeeklyAvailability]:
+    """Replace the provider's weekly hours with `intervals`, an iterable of
+    (weekday 0=Monday, start_time, end_time) in local time; several per day, none overlapping.
+    Existing bookings are kept even if they now fall outside the hours."""
+    rows = []
+    for weekday, start_time, end_time in intervals:
+        if weekday not in Weekday.values:
+            raise BookingError("Pick a day from Monday to Sunday.", field="intervals")
+        if not isinstance(start_time, time) or not isinstance(end_time, time):
+            raise BookingError("Give each interval a start and an end time.", field="intervals")
+        day = Weekday(weekday).label
+        if start_time >= end_time:
+            raise BookingError(
+                f"{day}: {start_time:%H:%M}–{end_time:%H:%M} must end after it starts.",
+                field="intervals",
+            )
+        rows.append(
+            WeeklyAvailability(
+                provider=provider, weekday=weekday, start_time=start_time, end_time=end_time
+            )
+        )
+    rows.sort(key=lambda row: (row.weekday, row.start_time))
+    for before, after in pairwise(rows):
+        # Touching intervals (12:00-13:00 then 13:00-17:00) are fine; overlapping ones are not.
+        if before.weekday == after.weekday and after.start_time < before.end_time:
+            raise BookingError(
+                f"{Weekday(before.weekday).label}: {before.start_time:%H:%M}–"
+                f"{before.end_time:%H:%M} overlaps {after.start_time:%H:%M}–"
+                f"{after.end_time:%H:%M}.",
+                field="intervals",
+            )
+    _lock_schedule(provider.pk)
+    WeeklyAvailability.objects.filter(provider=provider).delete()
+    return WeeklyAvailability.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def add_time_off(
+    *, provider: ServiceProviderProfile, start_date: date, end_date: date, reason: str = ""
+) -> TimeOff:
+    """Block whole local days, start and end included. Bookings already on those days are
+    kept: the provider decides about each of them."""
+    reason = _clean_text(reason, field="reason", label="reason", max_length=200, required=False)
+    if end_date < start_date:
+        raise BookingError("Time off must end on or after the day it starts.", field="end_date")
+    schedule = _lock_schedule(provider.pk)
+    today = timezone.now().astimezone(schedule.zone).date()
+    if end_date < today:
+        raise BookingError("That time off is already over.", field="end_date")
+    return TimeOff.objects.create(
+        provider=provider, start_date=start_date, end_date=end_date, reason=reason
+    )
+
+
+@transaction.atomic
+def remove_time_off(*, provider: ServiceProviderProfile, time_off: TimeOff) -> None:
+    """Delete one of the provider's own days off."""
+    if time_off.provider_id != provider.pk:
+        raise NotAllowed("That time off belongs to another provider.", forbidden=True)
+    time_off.delete()
+
+
+# Creating and moving bookings --------------------------------------------------------------------
+
+
+def _clean_text(value, *, field: str, label: str, max_length: int, required: bool) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise BookingError(f"Please enter the {label}.", field=field)
+    if len(value) > max_length:
+        raise BookingError(
+            f"The {label} can be at most {max_length} characters ({len(value)} given).",
+            field=field,
+        )
+    return value
+
+
+def _clean_duration(service: Service, minutes) -> int:
+    if minutes is None:
+        return service.duration_minutes
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise BookingError(
+            "Give the duration in whole minutes.", field="estimated_duration_minutes"
+        )
+    if service.pricing_type == PricingType.FIXED:
+        if minutes != service.duration_minutes:
+            raise BookingError(
+                f"This fixed-price service takes {service.duration_minutes} minutes.",
+                field="estimated_duration_minutes",
+            )
+        return minutes
+    if minutes % DURATION_STEP_MINUTES:
+        raise BookingError(
+            f"Give the duration in steps of {DURATION_STEP_MINUTES} minutes.",
+            field="estimated_duration_minutes",
+        )
+    if not service.duration_minutes <= minutes <= MAX_DURATION_MINUTES:
+        raise BookingError(
+            f"The duration must be between {service.duration_minutes} minutes and "
+            f"{MAX_DURATION_MINUTES // 60} hours.",
+            field="estimated_duration_minutes",
+        )
+    return minutes
+
+
+def _slot_taken(service, starts_at, duration: timedelta, *, rescheduling=None) -> SlotTaken:
+    next_slots = selectors.next_free_slots(
+        service=service,
+        after=starts_at,
+        duration_minutes=int(duration.total_seconds() // 60),
+        rescheduling=rescheduling,
+    )
+    message = "This time was just taken."
+    if next_slots:
+        zone = next_slots[0].tzinfo
+        choices = "; ".join(selectors.format_local(slot, zone) for slot in next_slots)
+        message += f" The next free times are: {choices}."
+    else:
+        message += " There are no other free times in the coming weeks."
+    return SlotTaken(message, next_slots=next_slots)
+
+
+def _violated_constraint(error: IntegrityError) -> str | None:
+    # psycopg reports which constraint failed; Django keeps the driver's error as the cause.
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _unique_reference() -> str:
+    # 30**8 references: a clash is about one in 6.6e11 per existing booking, so a retry is
+    # practically never needed; the unique constraint stays the guarantee.
+    while True:
+        reference = Booking._meta.get_field("booking_reference").default()
+        if not Booking.objects.filter(booking_reference=reference).exists():
+            return reference
+
+
+def create_booking(
+    *,
+    customer,
+    service: Service,
+    starts_at: datetime,
+    service_address: str,
+    service_city: City,
+    service_state: str,
+    service_postal_code: str,
+    customer_notes: str = "",
+    estimated_duration_minutes: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Request `service` at `starts_at` (one of its free slots) as a PENDING booking with a
+    price snapshot, or raise: SlotTaken (with the next free slots) if someone was faster,
+    NotAllowed if `customer` is not a customer, BookingError for anything else.
+
+    `now` is for demo data and tests; pages and the API leave it out.
+    """
+    if not customer.is_customer:
+        raise NotAllowed("Only customer accounts can book services.", forbidden=True)
+    if not service.is_active:
+        raise BookingError("This service is no longer offered.", field="service")
+    provider = service.provider
+    if not provider.is_verified:
+        raise BookingError("This provider isn't taking bookings yet.", field="service")
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be an aware datetime.")
+    duration = _clean_duration(service, estimated_duration_minutes)
+    address = _clean_text(
+        service_address, field="service_address", label="address", max_length=255, required=True
+    )
+    postal_code = _clean_text(
+        service_postal_code,
+        field="service_postal_code",
+        label="postal code",
+        max_length=20,
+        required=True,
+    )
+    state = _clean_text(
+        service_state, field="service_state", label="state", max_length=100, required=False
+    )
+    notes = _clean_text(
+        customer_notes,
+        field="customer_notes",
+        label="notes",
+        max_length=NOTES_MAX_LENGTH,
+        required=False,
+    )
+    if not provider.cities.filter(pk=service_city.pk).exists():
+        served = ", ".join(str(city) for city in provider.cities.all()) or "no cities yet"
+        raise BookingError(
+            f"{provider.display_name} doesn't work in {service_city}. They serve: {served}.",
+            field="service_city",
+        )
+    now = now or timezone.now()
+
+    # The lock is held only to re-check and insert; a refusal is explained after it is
+    # released, so the next request for this provider does not wait on the explanation.
+    booking = problem = None
+    try:
+        with transaction.atomic():
+            schedule = _lock_schedule(provider.pk)
+            day = starts_at.astimezone(schedule.zone).date()
+            finder = selectors.SlotFinder(
+                service=service,
+                first_day=day,
+                last_day=day,
+                now=now,
+                duration_minutes=duration,
+                schedule=schedule,
+            )
+            problem = finder.problem_with(starts_at)
+            if problem is None:
+                ends_at = starts_at + finder.duration
+                booking = Booking.objects.create(
+                    booking_reference=_unique_reference(),
+                    customer=customer,
+                    provider=provider,
+                    service=service,
+                    status=S.PENDING,
+                    status_changed_at=now,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    blocked_until=ends_at + timedelta(minutes=schedule.buffer_minutes),
+                    time_zone=schedule.time_zone,
+                    estimated_duration_minutes=duration,
+                    cancellation_free_hours=schedule.cancellation_free_hours,
+                    service_address=address,
+                    service_city=service_city,
+                    service_state=state or service_city.state,
+                    service_postal_code=postal_code,
+                    customer_notes=notes,
+                    base_price=service.base_price,
+                    pricing_type=service.pricing_type,
+                    currency=service.currency,
+                    estimated_total=selectors.estimate_total(
+                        service=service, duration_minutes=duration
+                    ),
+                    created_at=now,
+                )
+                _record(booking, from_status="", to_status=S.PENDING, by=customer, at=now)
+    except IntegrityError as error:
+        if _violated_constraint(error) != OVERLAP_CONSTRAINT:
+            raise
+        raise _slot_taken(service, starts_at, timedelta(minutes=duration)) from error
+    if problem is not None:
+        _refuse(problem, service, starts_at, timedelta(minutes=duration))
+    return booking
+
+
+def _refuse(problem, service, starts_at, duration, *, rescheduling=None):
+    if problem.taken:
+        raise _slot_taken(service, starts_at, duration, rescheduling=rescheduling)
+    raise BookingError(problem.message, field="starts_at")
+
+
+def _refresh(stale: Booking, fresh: Booking) -> None:
+    """Let the caller's instance show what was saved, so it is not used stale."""
+    for field in fresh._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(fresh, field.attname))
+
+
+def transition_booking(
+    *, booking: Booking, to_status: str, by, notes: str = "", now: datetime | None = None
+) -> Booking:
+    """Move `booking` to `to_status` if `by` (None: the system) may do so now, writing the
+    history row (and, on completion, the completed-jobs counters) in the same transaction.
+    Raises NotAllowed with the reason and changes nothing otherwise."""
+    try:
+        to_status = S(to_status)
+    except ValueError:
+        raise NotAllowed(f"“{to_status}” is not a booking status.", field="status") from None
+    notes = _clean_text(
+        notes, field="notes", label="note", max_length=NOTES_MAX_LENGTH, required=False
+    )
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("provider")
+            .get(pk=booking.pk)
+        )
+        _check_transition(locked, to_status, _actor(locked, by), notes=notes, now=now)
+        from_status = locked.status
+        locked.status = to_status
+        locked.status_changed_at = now
+        fields = ["status", "status_changed_at", "updated_at"]
+        if to_status == S.CANCELLED:
+            locked.cancelled_by = by
+            locked.cancellation_reason = notes
+            fields += ["cancelled_by", "cancellation_reason"]
+        locked.save(update_fields=fields)
+        _record(locked, from_status=from_status, to_status=to_status, by=by, notes=notes, at=now)
+        if to_status == S.COMPLETED:
+            Service.objects.filter(pk=locked.service_id).update(
+                completed_bookings_count=F("completed_bookings_count") + 1
+            )
+            ServiceProviderProfile.objects.filter(pk=locked.provider_id).update(
+                completed_bookings_count=F("completed_bookings_count") + 1
+            )
+    _refresh(booking, locked)
+    return locked
+
+
+def reschedule_booking(
+    *, booking: Booking, starts_at: datetime, by, notes: str = "", now: datetime | None = None
+) -> Booking:
+    """Move a PENDING or CONFIRMED booking to another free slot (its own time does not block
+    it), with a history row saying from when to when. When the customer moves a confirmed
+    job it goes back to PENDING: the provider accepts the new time or not."""
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be an aware datetime.")
+    notes = _clean_text(
+        notes, field="notes", label="note", max_length=NOTES_MAX_LENGTH, required=False
+    )
+    now = now or timezone.now()
+    problem = None
+    try:
+        with transaction.atomic():
+            schedule = _lock_schedule(booking.provider_id)
+            locked = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("provider", "service")
+                .get(pk=booking.pk)
+            )
+            actor = _actor(locked, by)
+            _check_reschedule(locked, actor, now=now)
+            if starts_at == locked.starts_at:
+                raise BookingError("The booking is already at that time.", field="starts_at")
+            day = starts_at.astimezone(schedule.zone).date()
+            finder = selectors.SlotFinder(
+                service=locked.service,
+                first_day=day,
+                last_day=day,
+                now=now,
+                rescheduling=locked,
+                schedule=schedule,
+            )
+            problem = finder.problem_with(starts_at)
+            if problem is None:
+                _move(locked, starts_at, finder.duration, schedule, actor, by, notes, now)
+    except IntegrityError as error:
+        if _violated_constraint(error) != OVERLAP_CONSTRAINT:
+            raise
+        duration = timedelta(minutes=booking.estimated_duration_minutes)
+        raise _slot_taken(booking.service, starts_at, duration, rescheduling=booking) from error
+    if problem is not None:
+        _refuse(problem, locked.service, starts_at, finder.duration, rescheduling=locked)
+    _refresh(booking, locked)
+    return locked
+
+
+def _move(booking, starts_at, duration, schedule, actor, by, notes, now) -> None:
+    moved_from = selectors.format_local(booking.starts_at, schedule.zone)
+    from_status = booking.status
+    booking.starts_at = starts_at
+    booking.ends_at = starts_at + duration
+    booking.blocked_until = booking.ends_at + timedelta(minutes=schedule.buffer_minutes)
+    booking.time_zone = schedule.time_zone
+    if actor == CUSTOMER and from_status == S.CONFIRMED:
+        booking.status = S.PENDING
+        booking.status_changed_at = now
+    booking.save()
+    moved_to = selectors.format_local(starts_at, schedule.zone)
+    summary = f"Moved from {moved_from} to {moved_to}."
+    _record(
+        booking,
+        from_status=from_status,
+        to_status=booking.status,
+        by=by,
+        notes=f"{summary} {notes}".strip(),
+        at=now,
+    )
+
+
+def expire_stale_requests(*, now: datetime | None = None) -> int:
+    """Expire PENDING requests unanswered for the provider's pending_expiry_hours, or whose
+    start has passed; returns how many. Each expiry is its own transaction."""
+    now = now or timezone.now()
+    # The shortest wait any schedule allows narrows the scan; each provider's own limit is
+    # applied below.
+    shortest_wait = now - timedelta(hours=MIN_PENDING_EXPIRY_HOURS)
+    candidates = (
+        Booking.objects.filter(status=S.PENDING)
+        .filter(Q(status_changed_at__lte=shortest_wait) | Q(starts_at__lte=now))
+        .select_related("provider__schedule")
+        .order_by("status_changed_at", "pk")
+    )
+    expired = 0
+    for booking in candidates:
+        hours = _pending_expiry_hours(booking.provider)
+        if booking.starts_at <= now:
+            note = "No answer from the provider before the requested time."
+        elif booking.status_changed_at <= now - timedelta(hours=hours):
+            note = f"No answer from the provider within {hours} hours."
+        else:
+            continue
+        try:
+            transition_booking(booking=booking, to_status=S.EXPIRED, by=None, notes=note, now=now)
+        except NotAllowed:
+            continue  # answered (or cancelled) since the scan: nothing to expire
+        expired += 1
+    return expired
+
+
+def _pending_expiry_hours(provider: ServiceProviderProfile) -> int:
+    try:
+        return provider.schedule.pending_expiry_hours
+    except ProviderSchedule.DoesNotExist:
+        return ProviderSchedule._meta.get_field("pending_expiry_hours").get_default()
