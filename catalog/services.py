@@ -34,6 +34,14 @@ class NotYourService(CatalogError):
     pass
 
 
+class SlugTaken(CatalogError):
+    """The provider already has a service at this slug."""
+
+
+class ServiceHasBookings(CatalogError):
+    """The service has bookings, so it can only be paused, not deleted."""
+
+
 # --- Derived search data ---------------------------------------------------------
 
 
@@ -188,7 +196,7 @@ def create_service(*, user: User, **fields) -> Service:
     fields = {name: fields[name] for name in SERVICE_FIELDS if name in fields}
     chosen_slug = slugify(fields.pop("slug", "") or "")
     if chosen_slug and Service.objects.filter(provider=provider, slug=chosen_slug).exists():
-        raise CatalogError("You already have a service with this slug.")
+        raise SlugTaken("You already have a service with this slug.")
     service = Service(provider=provider, **fields)
     service.slug = chosen_slug or _unique_slug(provider, service.title)
     service.is_listed = service.is_active and _listed_condition(provider)
@@ -205,14 +213,16 @@ def update_service(*, service: Service, user: User, **fields) -> Service:
     for name in SERVICE_FIELDS:
         if name in fields and name != "slug":
             setattr(service, name, fields[name])
-    if fields.get("slug") and slugify(fields["slug"]) != service.slug:
+    if fields.get("slug"):
+        # Checked against the stored rows, not `service.slug`: a ModelForm bound to this
+        # instance has already set the new slug on it.
         wanted = slugify(fields["slug"])
         if (
             Service.objects.filter(provider=service.provider, slug=wanted)
             .exclude(pk=service.pk)
             .exists()
         ):
-            raise CatalogError("You already have a service with this slug.")
+            raise SlugTaken("You already have a service with this slug.")
         service.slug = wanted
     service.is_listed = service.is_active and _listed_condition(service.provider)
     service.full_clean()
@@ -239,7 +249,7 @@ def delete_service(*, service: Service, user: User) -> None:
     try:
         service.delete()
     except ProtectedError as exc:
-        raise CatalogError(
+        raise ServiceHasBookings(
             "This service has bookings, so it cannot be deleted. Pause it to hide it instead."
         ) from exc
     catalog_cache.invalidate_listings()

@@ -7,8 +7,11 @@ from pydantic import ConfigDict
 from accounts.api import ERROR_STATUSES as ACCOUNT_ERROR_STATUSES
 from accounts.api import router as accounts_router
 from accounts.services import AccountError
+from catalog.api import ERROR_STATUSES as CATALOG_ERROR_STATUSES
+from catalog.api import router as catalog_router
+from catalog.services import NotYourService
 
-from .api_errors import domain_error_handler, install_error_handlers
+from .api_errors import STATUS_DETAILS, domain_error_handler, error_body, install_error_handlers
 from .api_ratelimit import ApiRateThrottle
 
 api = NinjaAPI(
@@ -25,8 +28,14 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_exception_handler(AccountError, domain_error_handler(api, 400))
-for error_class, status in ACCOUNT_ERROR_STATUSES.items():
+for error_class, status in (ACCOUNT_ERROR_STATUSES | CATALOG_ERROR_STATUSES).items():
     api.add_exception_handler(error_class, domain_error_handler(api, status))
+
+
+@api.exception_handler(NotYourService)
+def not_your_service(request, exc):
+    # The same answer as for a service that does not exist: its existence is not revealed.
+    return api.create_response(request, error_body(STATUS_DETAILS[404]), status=404)
 
 
 class HealthOut(Schema):
@@ -41,3 +50,5 @@ def api_health(request):
 
 
 api.add_router("/users/", accounts_router)
+# /categories/ and /services/...; /services/{id}/slots/ and /reviews/ belong to other apps.
+api.add_router("/", catalog_router)

@@ -232,6 +232,9 @@ def test_every_operation_has_a_summary_tags_and_examples(schema):
                     "examples"
                 ), where
             for status, answer in operation["responses"].items():
+                if status == "204":  # No Content: no body, so nothing to show an example of
+                    assert "content" not in answer, f"{where} {status}"
+                    continue
                 content = answer.get("content", {}).get("application/json")
                 assert content, f"{where} {status}"
                 assert resolve(schema, content["schema"]).get("examples"), f"{where} {status}"

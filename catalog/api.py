@@ -1,0 +1,235 @@
+"""The catalog part of the JSON API: the category tree, search, and a provider's services.
+
+Reads go through the site's selectors and search form, writes through catalog.services,
+so the API and the site cannot disagree about what a filter means or what a service may be.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+
+from marketplace.api_auth import jwt_auth
+from marketplace.api_errors import ErrorOut
+
+from . import selectors, services
+from .forms import SearchForm, ServiceForm
+from .models import Service
+from .schemas import (
+    CategoryTreeOut,
+    ServiceIn,
+    ServiceOut,
+    ServicePageOut,
+    ServicePatchIn,
+    ServiceSearchIn,
+)
+
+router = Router(tags=["services"])
+
+# How the API answers each catalog error; marketplace/api.py installs these. NotYourService
+# is answered like a missing service there, so a service's existence is not revealed.
+ERROR_STATUSES = {
+    services.CatalogError: 400,
+    services.ServiceHasBookings: 409,
+}
+
+PROVIDERS_ONLY = "Only providers can manage services."
+NOT_VERIFIED = {
+    "PENDING": "Your provider account is waiting for verification. You can offer services "
+    "through the API once an admin has verified it.",
+    "REJECTED": "Your provider account was not verified, so you cannot offer services.",
+}
+
+# The API's names for the search form's fields, where they differ.
+SEARCH_PARAMETER_NAMES = {"sort": "ordering"}
+
+
+def _field_errors(form, names=None) -> ValidationError:
+    """The form's errors as a ValidationError the API answers with 400 and `errors`."""
+    names = names or {}
+    return ValidationError(
+        {names.get(field, field): errors for field, errors in form.errors.as_data().items()}
+    )
+
+
+# --- Categories ----------------------------------------------------------------------
+
+
+def _category_branch(tree: selectors.CategoryTree, ids) -> list[dict]:
+    return [
+        {
+            "id": node.id,
+            "name": node.name,
+            "slug": node.slug,
+            "icon": node.icon,
+            "description": node.description,
+            "children": _category_branch(tree, node.children),
+        }
+        for node in (tree.nodes[pk] for pk in ids)
+    ]
+
+
+@router.get(
+    "/categories/",
+    response={200: CategoryTreeOut, 429: ErrorOut},
+    summary="The category tree",
+    description="Every active category, nested under its parent, in display order.",
+    tags=["categories"],
+)
+def list_categories(request):
+    tree = selectors.category_tree()
+    return _category_branch(tree, tree.roots)
+
+
+# --- Search and one service ----------------------------------------------------------
+
+
+def _page_url(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@router.get(
+    "/services/",
+    response={200: ServicePageOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Search services",
+    description="Listed services (active, of verified providers) matching the filters, "
+    f"{selectors.PAGE_SIZE} a page: the same search as the site's search page. Unlike the "
+    "page, which ignores a bad filter, the API answers 400 naming each bad parameter in "
+    "`errors` (text in a price, an unknown category or city, an unknown ordering, a page "
+    "past the last one).",
+)
+def search_services(request, filters: Query[ServiceSearchIn]):
+    params = filters.dict()
+    params["sort"] = params.pop("ordering")
+    form = SearchForm(data=params)
+    if not form.is_valid():
+        raise _field_errors(form, SEARCH_PARAMETER_NAMES)
+    wanted = form.filters()
+    results = selectors.search_services(wanted)
+    if wanted.page > results.num_pages:
+        # The site shows the last page instead; a client asked for one that is not there.
+        raise ValidationError({"page": [f"The last page is {results.num_pages}."]})
+    return {
+        "count": results.count,
+        "count_is_capped": results.count_is_capped,
+        "next": _page_url(request, results.page + 1) if results.has_next else None,
+        "previous": _page_url(request, results.page - 1) if results.has_previous else None,
+        "corrected_query": results.corrected_query or None,
+        "results": results.services,
+    }
+
+
+@router.get(
+    "/services/{int:service_id}/",
+    response={200: ServiceOut, 404: ErrorOut, 429: ErrorOut},
+    summary="One service",
+    description="A listed service: 404 while it is paused or its provider is not verified, "
+    "for its owner too (as on the site). Owners get their service in the answers of "
+    "create and update.",
+)
+def get_service(request, service_id: int):
+    return get_object_or_404(selectors.public_services(), pk=service_id)
+
+
+# --- A provider's own services -------------------------------------------------------
+
+
+def _require_provider(user) -> None:
+    if not user.is_provider:
+        raise PermissionDenied(PROVIDERS_ONLY)
+
+
+def _own_service(request, service_id: int) -> Service:
+    """The caller's service; another provider's is not found, as in the dashboard."""
+    _require_provider(request.user)
+    return get_object_or_404(
+        Service.objects.select_related("category", "provider__user"),
+        pk=service_id,
+        provider__user=request.user,
+    )
+
+
+def _as_stored(service: Service) -> Service:
+    """The service as read back, so the answer shows what a later GET shows ("99.50", not
+    the "99.5" that was sent)."""
+    return Service.objects.select_related("category", "provider__user").get(pk=service.pk)
+
+
+def _service_form_data(service: Service) -> dict:
+    """A service as the service form's data, to apply a partial update on top of."""
+    data = {name: getattr(service, name) for name in ServiceForm.Meta.fields}
+    data["category"] = service.category_id
+    return data
+
+
+@router.post(
+    "/services/create/",
+    auth=jwt_auth,
+    response={201: ServiceOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="Offer a new service",
+    description="For verified providers: the service is listed at once. Customers and "
+    "providers not (yet) verified get 403. The same rules as the provider dashboard; "
+    "each broken one is a 400 naming the field.",
+)
+def create_service(request, payload: ServiceIn):
+    _require_provider(request.user)
+    profile = request.user.provider_profile
+    if not profile.is_verified:
+        raise PermissionDenied(NOT_VERIFIED.get(profile.verification_status, PROVIDERS_ONLY))
+    form = ServiceForm(data=payload.dict() | {"is_active": True})
+    if not form.is_valid():
+        raise _field_errors(form)
+    try:
+        service = services.create_service(user=request.user, **form.service_fields())
+    except services.SlugTaken as exc:
+        raise ValidationError({"slug": [str(exc)]}) from exc
+    return Status(201, _as_stored(service))
+
+
+@router.patch(
+    "/services/{int:service_id}/",
+    auth=jwt_auth,
+    response={
+        200: ServiceOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Change, pause or resume one of your services",
+    description="Only the fields sent change. `is_active: false` pauses the service (hidden "
+    "from customers), `true` resumes it. Customers get 403; another provider's service is "
+    "404, as if it did not exist.",
+)
+def update_service(request, service_id: int, payload: ServicePatchIn):
+    service = _own_service(request, service_id)
+    changes = payload.dict(exclude_unset=True)
+    if set(changes) == {"is_active"}:
+        services.set_service_active(service=service, user=request.user, active=changes["is_active"])
+    elif changes:
+        # The whole service through the dashboard's form, so a partial update is checked
+        # as a whole (e.g. a slug kept when an empty one is sent).
+        form = ServiceForm(data=_service_form_data(service) | changes, instance=service)
+        if not form.is_valid():
+            raise _field_errors(form)
+        try:
+            services.update_service(service=service, user=request.user, **form.service_fields())
+        except services.SlugTaken as exc:
+            raise ValidationError({"slug": [str(exc)]}) from exc
+    return _as_stored(service)
+
+
+@router.delete(
+    "/services/{int:service_id}/",
+    auth=jwt_auth,
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Delete one of your services",
+    description="204 with no body. A service with bookings cannot be deleted (409): pause it "
+    "instead. Customers get 403; another provider's service is 404.",
+)
+def delete_service(request, service_id: int):
+    service = _own_service(request, service_id)
+    services.delete_service(service=service, user=request.user)
+    return Status(204, None)

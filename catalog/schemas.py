@@ -1,0 +1,308 @@
+"""Request and response bodies of the catalog API, with the examples shown in the docs."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.conf import settings
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from .forms import MAX_PRICE
+from .models import MAX_DURATION_MINUTES, PricingType
+from .search_text import MAX_QUERY_LENGTH
+from .selectors import COUNT_CAP, MAX_PAGE, PAGE_SIZE, Sort
+
+# --- Categories ----------------------------------------------------------------------
+
+WIRING_EXAMPLE = {
+    "id": 7,
+    "name": "Wiring",
+    "slug": "wiring",
+    "icon": "",
+    "description": "New circuits, rewiring and fault finding.",
+    "children": [],
+}
+ELECTRICAL_EXAMPLE = {
+    "id": 3,
+    "name": "Electrical",
+    "slug": "electrical",
+    "icon": "💡",
+    "description": "Licensed electricians for homes and shops.",
+    "children": [WIRING_EXAMPLE],
+}
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    slug: str = Field(description="Filter services with ?category=<slug>.")
+    icon: str = Field(description="An emoji shown beside the name, or empty.")
+    description: str
+    children: list["CategoryOut"] = Field(description="Active subcategories, in display order.")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ELECTRICAL_EXAMPLE]})
+
+
+CategoryTreeOut = Annotated[
+    list[CategoryOut],
+    Field(
+        description="Top-level active categories, each with its subcategories at any depth.",
+        json_schema_extra={"examples": [[ELECTRICAL_EXAMPLE]]},
+    ),
+]
+
+
+# --- Services ------------------------------------------------------------------------
+
+CATEGORY_SUMMARY_EXAMPLE = {"id": 12, "name": "Leak repair", "slug": "leak-repair"}
+PROVIDER_SUMMARY_EXAMPLE = {
+    "id": 5,
+    "business_name": "Joe's Plumbing",
+    "slug": "joes-plumbing",
+    "url": "https://marketplace.example.com/providers/joes-plumbing/",
+    "rating_average": "4.80",
+    "review_count": 25,
+    "verified": True,
+}
+SERVICE_EXAMPLE = {
+    "id": 101,
+    "title": "Emergency leak repair",
+    "slug": "emergency-leak-repair",
+    "url": "https://marketplace.example.com/services/101-emergency-leak-repair/",
+    "short_description": "Burst pipe or dripping tap, fixed today.",
+    "description": "We find the leak, fix it and check the rest of the line.",
+    "category": CATEGORY_SUMMARY_EXAMPLE,
+    "provider": PROVIDER_SUMMARY_EXAMPLE,
+    "pricing_type": "FIXED",
+    "base_price": "120.00",
+    "currency": "USD",
+    "duration_minutes": 90,
+    "is_active": True,
+    "rating_average": "4.90",
+    "review_count": 12,
+    "completed_bookings_count": 40,
+    "created_at": "2026-03-01T09:30:00Z",
+    "updated_at": "2026-03-04T16:05:12Z",
+}
+
+
+def _absolute(context, path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
+class CategorySummaryOut(Schema):
+    id: int
+    name: str
+    slug: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CATEGORY_SUMMARY_EXAMPLE]})
+
+
+class ProviderSummaryOut(Schema):
+    id: int
+    business_name: str
+    slug: str
+    url: str = Field(description="The provider's public page (only verified providers have one).")
+    rating_average: Decimal = Field(description="Decimal as a string, 0.00 to 5.00.")
+    review_count: int
+    verified: bool
+
+    model_config = ConfigDict(json_schema_extra={"examples": [PROVIDER_SUMMARY_EXAMPLE]})
+
+    @staticmethod
+    def resolve_url(provider, context):
+        return _absolute(context, provider.get_absolute_url())
+
+    @staticmethod
+    def resolve_verified(provider):
+        return provider.is_verified
+
+
+class ServiceOut(Schema):
+    id: int
+    title: str
+    slug: str
+    url: str = Field(
+        description="The service's page on the site (it answers 404 while the service is "
+        "paused or its provider is not verified)."
+    )
+    short_description: str
+    description: str
+    category: CategorySummaryOut
+    provider: ProviderSummaryOut
+    pricing_type: PricingType = Field(description="FIXED: the price of the job; HOURLY: per hour.")
+    base_price: Decimal = Field(description='Decimal as a string, e.g. "120.00".')
+    currency: str = Field(description="ISO 4217 code.")
+    duration_minutes: int
+    is_active: bool = Field(description="False while the provider has paused the service.")
+    rating_average: Decimal = Field(description="Decimal as a string, 0.00 to 5.00.")
+    review_count: int
+    completed_bookings_count: int
+    created_at: datetime
+    updated_at: datetime
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SERVICE_EXAMPLE]})
+
+    @staticmethod
+    def resolve_url(service, context):
+        return _absolute(context, service.get_absolute_url())
+
+
+class ServicePageOut(Schema):
+    count: int = Field(description=f"Matching services, counted up to {COUNT_CAP}.")
+    count_is_capped: bool = Field(
+        description=f"True when more than {COUNT_CAP} services match: `count` is then "
+        f"{COUNT_CAP} and only the first {MAX_PAGE} pages can be read. Narrow the search."
+    )
+    next: str | None = Field(description="Absolute URL of the next page, or null.")
+    previous: str | None = Field(description="Absolute URL of the previous page, or null.")
+    corrected_query: str | None = Field(
+        description="When words of `q` were misspelt, the query that was searched instead "
+        '(e.g. "plumbing" for "plumbr"); null otherwise.'
+    )
+    results: list[ServiceOut] = Field(description=f"Up to {PAGE_SIZE} services.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 41,
+                    "count_is_capped": False,
+                    "next": "https://marketplace.example.com/api/services/?q=plumbr&page=3",
+                    "previous": "https://marketplace.example.com/api/services/?q=plumbr&page=1",
+                    "corrected_query": "plumbing",
+                    "results": [SERVICE_EXAMPLE],
+                }
+            ]
+        }
+    )
+
+
+ORDERING_MEANINGS = {
+    Sort.RELEVANCE: "best match for q (the default; best rated first without q)",
+    Sort.RATING: "best rated first",
+    Sort.PRICE_ASC: "cheapest first",
+    Sort.PRICE_DESC: "dearest first",
+    Sort.NEWEST: "newest first",
+}
+
+
+class ServiceSearchIn(Schema):
+    """The search filters, as query parameters. They are checked by the site's own search
+    form, so they mean exactly what they mean on the search page; an empty one is ignored."""
+
+    q: str = Field(
+        "",
+        description=f"Free text, at most {MAX_QUERY_LENGTH} characters. Words match as "
+        "prefixes; a misspelt word is corrected (see corrected_query).",
+        json_schema_extra={"example": "leak repair"},
+    )
+    category: str = Field(
+        "",
+        description="A category slug (see /api/categories/); includes its subcategories.",
+        json_schema_extra={"example": "plumbing"},
+    )
+    city: str = Field(
+        "",
+        description="A city slug; only cities where a verified provider works are known.",
+        json_schema_extra={"example": "austin-tx"},
+    )
+    min_price: str = Field(
+        "",
+        description=f"Decimal, 0 to {MAX_PRICE}, at most 2 decimal places.",
+        json_schema_extra={"example": "50"},
+    )
+    max_price: str = Field(
+        "",
+        description=f"Decimal, 0 to {MAX_PRICE}, at least min_price.",
+        json_schema_extra={"example": "200.00"},
+    )
+    min_rating: str = Field(
+        "",
+        description="Minimum average rating.",
+        json_schema_extra={"enum": ["", "3", "4", "4.5"], "example": "4.5"},
+    )
+    pricing_type: str = Field(
+        "",
+        description="Only FIXED or only HOURLY prices.",
+        json_schema_extra={"enum": ["", *PricingType.values], "example": "FIXED"},
+    )
+    ordering: str = Field(
+        "",
+        description="; ".join(
+            f"`{value}`: {meaning}" for value, meaning in ORDERING_MEANINGS.items()
+        )
+        + ".",
+        json_schema_extra={"enum": ["", *ORDERING_MEANINGS], "example": Sort.PRICE_ASC},
+    )
+    page: str = Field(
+        "",
+        description=f"1 (the default) to the last page; at most {MAX_PAGE}.",
+        json_schema_extra={"example": "2"},
+    )
+
+
+SERVICE_IN_EXAMPLE = {
+    "title": "Emergency leak repair",
+    "slug": "emergency-leak-repair",
+    "description": "We find the leak, fix it and check the rest of the line.",
+    "short_description": "Burst pipe or dripping tap, fixed today.",
+    "category": 12,
+    "pricing_type": "FIXED",
+    "base_price": "120.00",
+    "currency": "USD",
+    "duration_minutes": 90,
+}
+
+# Limits shown in the schema and checked on input; the site's service form then applies
+# the rules the dashboard does (active category, slug format, price and duration ranges).
+TITLE = {"max_length": 120}
+SLUG = {"max_length": 140}
+SLUG_HELP = "Part of the page address: lower-case letters, digits and hyphens."
+SHORT_DESCRIPTION = {"max_length": 200}
+DESCRIPTION = {"max_length": 5000}
+CATEGORY = {"description": "The id of an active category (see /api/categories/)."}
+PRICE = {
+    "max_digits": 10,
+    "decimal_places": 2,
+    "gt": 0,
+    "description": 'More than 0, at most 2 decimal places; a string ("120.00") or a number.',
+}
+CURRENCY = {"min_length": 3, "max_length": 3, "description": "ISO 4217 code, e.g. USD."}
+DURATION = {"ge": 15, "le": MAX_DURATION_MINUTES, "description": "How long the job takes."}
+
+
+class ServiceIn(Schema):
+    title: str = Field(**TITLE)
+    slug: str = Field("", **SLUG, description=f"{SLUG_HELP} Empty: made from the title.")
+    description: str = Field("", **DESCRIPTION)
+    short_description: str = Field("", **SHORT_DESCRIPTION)
+    category: int = Field(**CATEGORY)
+    pricing_type: PricingType = PricingType.FIXED
+    base_price: Decimal = Field(**PRICE)
+    currency: str = Field(settings.DEFAULT_CURRENCY, **CURRENCY)
+    duration_minutes: int = Field(**DURATION)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SERVICE_IN_EXAMPLE]})
+
+
+class ServicePatchIn(Schema):
+    """Only the fields sent change; `is_active` pauses (false) or resumes (true) the service."""
+
+    title: str = Field(None, **TITLE)
+    slug: str = Field(None, **SLUG, description=f"{SLUG_HELP} Empty: left as it is.")
+    description: str = Field(None, **DESCRIPTION)
+    short_description: str = Field(None, **SHORT_DESCRIPTION)
+    category: int = Field(None, **CATEGORY)
+    pricing_type: PricingType = None
+    base_price: Decimal = Field(None, **PRICE)
+    currency: str = Field(None, **CURRENCY)
+    duration_minutes: int = Field(None, **DURATION)
+    is_active: bool = Field(None, description="false pauses the service, true resumes it.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"base_price": "135.00", "duration_minutes": 120}, {"is_active": False}]
+        }
+    )
