@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import City, ServiceProviderProfile
@@ -60,6 +61,10 @@ def default_cancellation_free_hours():
 
 def default_pending_expiry_hours():
     return conf.DEFAULT_PENDING_EXPIRY_HOURS
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
 
 
 class Weekday(models.IntegerChoices):
@@ -108,6 +113,8 @@ class ProviderSchedule(models.Model):
         validators=[MinValueValidator(MIN_PENDING_EXPIRY_HOURS), MaxValueValidator(24 * 7)],
         help_text="An unanswered request expires after this many hours.",
     )
+    # The secret in the provider's private calendar-feed address; a new one revokes the old.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -293,6 +300,9 @@ class Booking(models.Model):
 
     def __str__(self):
         return self.booking_reference
+
+    def get_absolute_url(self):
+        return reverse("booking:detail", args=[self.booking_reference])
 
     @property
     def zone(self):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import City, ServiceProviderProfile
 from catalog.models import MAX_DURATION_MINUTES, PricingType, Service
 
+from . import notifications as booking_notifications
 from . import selectors
 from .models import (
     MIN_PENDING_EXPIRY_HOURS,
@@ -213,13 +214,22 @@ def _announce_change(*, booking_id, reference, from_status, to_status, by_id):
     )
 
 
-def _booking_changed(booking: Booking, *, from_status: str, to_status: str, by) -> None:
+def _booking_changed(
+    booking: Booking, *, from_status: str, to_status: str, by, notes: str, rescheduled: bool
+) -> None:
     """Every booking change passes here once, inside its transaction.
 
-    This is where "a booking changed" events leave the booking domain: notifications (a later
-    issue) will enqueue their Huey task here beside the log line. `on_commit` means a change
-    that is rolled back announces nothing, and the task reads committed data.
+    The people concerned are notified in the same transaction (their emails leave on
+    commit), so a change that is rolled back tells nobody anything.
     """
+    booking_notifications.booking_changed(
+        booking,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        notes=notes,
+        rescheduled=rescheduled,
+    )
     transaction.on_commit(
         partial(
             _announce_change,
@@ -232,7 +242,9 @@ def _booking_changed(booking: Booking, *, from_status: str, to_status: str, by) 
     )
 
 
-def _record(booking, *, from_status, to_status, by, notes="", at: datetime) -> None:
+def _record(
+    booking, *, from_status, to_status, by, notes="", at: datetime, rescheduled=False
+) -> None:
     BookingStatusHistory.objects.create(
         booking=booking,
         from_status=from_status,
@@ -241,7 +253,14 @@ def _record(booking, *, from_status, to_status, by, notes="", at: datetime) -> N
         changed_at=at,
         notes=notes,
     )
-    _booking_changed(booking, from_status=from_status, to_status=to_status, by=by)
+    _booking_changed(
+        booking,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        notes=notes,
+        rescheduled=rescheduled,
+    )
 
 
 # Schedules -----------------------------------------------------------------------------------
@@ -680,6 +699,7 @@ def _move(booking, starts_at, duration, schedule, actor, by, notes, now) -> None
         by=by,
         notes=f"{summary} {notes}".strip(),
         at=now,
+        rescheduled=True,
     )
 
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from accounts import services as account_services
 from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
+from booking import demo as booking_demo
 from catalog import services as catalog_services
 from catalog.models import Service, ServiceCategory
 
@@ -48,6 +49,7 @@ class DemoSeeder:
             categories = self.seed_categories()
             self.seed_logins()
             self.seed_providers(cities, categories)
+            self.seed_bookings()
 
     def seed_cities(self):
         return [
@@ -128,6 +130,20 @@ class DemoSeeder:
             self._fill_provider(rng, profile, last, top, verified, cities)
             self._seed_services(rng, profile, categories[top], featured=index % 5 == 0)
             catalog_services.sync_provider_listings(provider=profile)
+
+    def seed_bookings(self):
+        """Working hours for every provider; a few bookings for the demo customer."""
+        providers = list(
+            ServiceProviderProfile.objects.select_related("user").order_by(
+                # The demo provider first: it gets a request to answer and a confirmed job.
+                models.Case(models.When(user__email="provider@example.com", then=0), default=1),
+                "pk",
+            )
+        )
+        rng = random.Random(f"{self.seed}-bookings")
+        booking_demo.seed_schedules(providers, rng)
+        customer = User.objects.get(email="customer@example.com")
+        booking_demo.seed_bookings(customer, providers, rng)
 
     def _fill_provider(self, rng, profile, last, top, verified, cities):
         suffix, bio = rng.choice(BUSINESS_SUFFIXES[top]), rng.choice(BIOS)

@@ -1,0 +1,148 @@
+"""Booking pages for providers: requests and agenda, availability, the private calendar feed."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import provider_required
+
+from . import ics, selectors, services
+from .forms import ScheduleSettingsForm, TimeOffForm, WeeklyHoursForm
+from .models import Booking, BookingStatus, ProviderSchedule, TimeOff
+
+
+@provider_required
+@require_GET
+def provider_dashboard(request):
+    provider = request.user.provider_profile
+    schedule = services.ensure_schedule(provider=provider)
+    today = timezone.now().astimezone(schedule.zone).date()
+    span = 7 if request.GET.get("agenda") == "week" else 1
+    requests = list(selectors.provider_requests(provider=provider))
+    for booking in requests:
+        booking.allowed = services.allowed_transitions(booking, request.user)
+    context = {
+        "profile": provider,
+        "requests": requests,
+        "agenda": selectors.provider_agenda(provider=provider, start=today, days=span),
+        "span": span,
+        "today": today,
+        "schedule": schedule,
+        "feed_url": request.build_absolute_uri(
+            reverse("booking:calendar_feed", args=[schedule.calendar_token])
+        ),
+    }
+    template = "booking/provider_dashboard.html"
+    if request.htmx and request.htmx.target == "agenda":
+        template += "#agenda"
+    return render(request, template, context)
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def availability(request):
+    provider = request.user.provider_profile
+    schedule = services.ensure_schedule(provider=provider)
+    hours = {f"day_{day}": [] for day in range(7)}
+    for row in provider.weekly_availability.order_by("weekday", "start_time"):
+        hours[f"day_{row.weekday}"].append(f"{row.start_time:%H:%M}-{row.end_time:%H:%M}")
+    settings_form = ScheduleSettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={name: getattr(schedule, name) for name in ScheduleSettingsForm.base_fields},
+        prefix="settings",
+    )
+    hours_form = WeeklyHoursForm(
+        request.POST if request.POST.get("form") == "hours" else None,
+        initial={name: ", ".join(value) for name, value in hours.items()},
+        prefix="hours",
+    )
+    time_off_form = TimeOffForm(
+        request.POST if request.POST.get("form") == "time_off" else None, prefix="time_off"
+    )
+    if request.method == "POST":
+        saved = _save_availability(request, provider, settings_form, hours_form, time_off_form)
+        if saved:
+            messages.success(request, saved)
+            return redirect("booking:availability")
+    return render(
+        request,
+        "booking/availability.html",
+        {
+            "schedule": schedule,
+            "settings_form": settings_form,
+            "hours_form": hours_form,
+            "time_off_form": time_off_form,
+            "time_off": provider.time_off.filter(end_date__gte=timezone.now().date()).order_by(
+                "start_date"
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save_availability(request, provider, settings_form, hours_form, time_off_form):
+    """Save whichever of the three forms was sent; return the success message or None."""
+    form, save, message = {
+        "settings": (
+            settings_form,
+            lambda data: services.update_schedule_settings(provider=provider, **data),
+            "Booking settings saved.",
+        ),
+        "hours": (
+            hours_form,
+            lambda data: services.set_weekly_availability(
+                provider=provider, intervals=data["intervals"]
+            ),
+            "Weekly hours saved.",
+        ),
+        "time_off": (
+            time_off_form,
+            lambda data: services.add_time_off(provider=provider, **data),
+            "Time off added.",
+        ),
+    }.get(request.POST.get("form"), (None, None, None))
+    if form is None or not form.is_valid():
+        return None
+    try:
+        save(form.cleaned_data)
+    except services.BookingError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+    return message
+
+
+@provider_required
+@require_POST
+def remove_time_off(request, pk):
+    provider = request.user.provider_profile
+    time_off = get_object_or_404(TimeOff, pk=pk, provider=provider)
+    services.remove_time_off(provider=provider, time_off=time_off)
+    messages.success(request, "Time off removed.")
+    return redirect("booking:availability")
+
+
+@require_GET
+def calendar_feed(request, token):
+    """A provider's confirmed and running jobs as a calendar; the token is the only key."""
+    schedule = (
+        ProviderSchedule.objects.select_related("provider").filter(calendar_token=token).first()
+    )
+    if schedule is None:
+        raise Http404("No such calendar.")
+    since = timezone.now() - timedelta(days=30)
+    bookings = (
+        Booking.objects.filter(
+            provider=schedule.provider,
+            status__in=(BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS),
+            starts_at__gte=since,
+        )
+        .select_related("service", "service_city")
+        .order_by("starts_at")
+    )
+    body = ics.calendar(bookings, name=f"{schedule.provider.display_name} — Marketplace jobs")
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,381 @@
+"""Booking pages for customers: the step-by-step flow, their bookings, a booking's page."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.selectors import public_services
+
+from . import ics, selectors, services
+from .forms import BookingDetailsForm, StatusChangeForm, parse_date, parse_time
+from .models import Booking
+
+DATE_PICKER_DAYS = 28
+STEPS = ("date", "time", "details", "review")
+
+
+# --- The booking flow: date → time → details → review ---------------------------------------
+
+
+def _draft_key(service):
+    return f"booking-draft-{service.pk}"
+
+
+def _draft(request, service) -> dict:
+    return request.session.get(_draft_key(service), {})
+
+
+def _save_draft(request, service, **values):
+    # Every step stores what it learnt, so going back (or reloading) keeps it.
+    request.session[_draft_key(service)] = {**_draft(request, service), **values}
+
+
+def _step_page(request, service, step, context, *, status=200):
+    context = {
+        "service": service,
+        "step": step,
+        "steps": STEPS,
+        "step_number": STEPS.index(step) + 1,
+        "draft": _draft(request, service),
+        # Every time on these pages is the provider's local time.
+        "time_zone": selectors.schedule_for(service.provider).time_zone,
+        **context,
+    }
+    template = "booking/book.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#step"
+    response = render(request, template, context, status=status)
+    if request.htmx and request.method == "POST":
+        # A POST answered with the next step: show that step's own address.
+        response["HX-Push-Url"] = context["step_url"]
+    return response
+
+
+def _bookable_service(pk):
+    return get_object_or_404(public_services(), pk=pk)
+
+
+def _today(service):
+    return timezone.now().astimezone(selectors.schedule_for(service.provider).zone).date()
+
+
+@require_GET
+def book_date(request, service_pk):
+    service = _bookable_service(service_pk)
+    start = _today(service)
+    open_days = set(selectors.bookable_dates(service=service, start=start, days=DATE_PICKER_DAYS))
+    days = [start + timedelta(days=offset) for offset in range(DATE_PICKER_DAYS)]
+    return _step_page(
+        request,
+        service,
+        "date",
+        {
+            "days": [(day, day in open_days) for day in days],
+            "any_open": bool(open_days),
+            "step_url": reverse("booking:book_date", args=[service.pk]),
+        },
+    )
+
+
+@require_GET
+def book_time(request, service_pk):
+    service = _bookable_service(service_pk)
+    day = parse_date(request.GET.get("date"))
+    if day is None:
+        messages.warning(request, "Pick a day first.")
+        return redirect("booking:book_date", service.pk)
+    slots = selectors.free_slots(service=service, date=day)
+    _save_draft(request, service, date=day.isoformat())
+    return _step_page(
+        request,
+        service,
+        "time",
+        {"day": day, "slots": slots, "step_url": f"{request.path}?date={day.isoformat()}"},
+    )
+
+
+def _chosen_slot(request, service):
+    """The date and time from the query string (or the draft), if they are a free slot now."""
+    draft = _draft(request, service)
+    day = parse_date(request.GET.get("date") or draft.get("date"))
+    at = parse_time(request.GET.get("time") or draft.get("time"))
+    if day is None or at is None:
+        return None
+    return selectors.starts_at_for(service=service, scheduled_date=day, scheduled_time=at)
+
+
+def _customer_only(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_customer:
+        raise PermissionDenied("Bookings are made from a customer account.")
+    return None
+
+
+def _details_form(request, service, data=None):
+    draft = _draft(request, service)
+    profile = getattr(request.user, "profile", None)
+    cities = list(service.provider.cities.all())
+    by_name = {city.name.lower(): city.pk for city in cities}
+    initial = {
+        "service_address": draft.get("service_address", getattr(profile, "address", "")),
+        "service_city": draft.get(
+            "service_city", by_name.get((getattr(profile, "city", "") or "").lower())
+        ),
+        "service_state": draft.get("service_state", getattr(profile, "state", "")),
+        "service_postal_code": draft.get(
+            "service_postal_code", getattr(profile, "postal_code", "")
+        ),
+        "estimated_duration_minutes": draft.get(
+            "estimated_duration_minutes", service.duration_minutes
+        ),
+        "customer_notes": draft.get("customer_notes", ""),
+    }
+    return BookingDetailsForm(data, initial=initial, service=service, cities=cities)
+
+
+@require_http_methods(["GET", "POST"])
+def book_details(request, service_pk):
+    service = _bookable_service(service_pk)
+    refused = _customer_only(request)
+    if refused:
+        return refused
+    starts_at = _chosen_slot(request, service)
+    if starts_at is None:
+        messages.warning(request, "Pick a day and a time first.")
+        return redirect("booking:book_date", service.pk)
+    local = starts_at.astimezone(selectors.schedule_for(service.provider).zone)
+    _save_draft(request, service, date=local.date().isoformat(), time=local.strftime("%H:%M"))
+    form = _details_form(request, service, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        _save_draft(request, service, **form.cleaned_data)
+        return _review_page(request, service)
+    return _step_page(
+        request,
+        service,
+        "details",
+        {
+            "form": form,
+            "starts_at": local,
+            "step_url": reverse("booking:book_details", args=[service.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _review_page(request, service, *, problem=None, next_slots=(), status=200):
+    draft = _draft(request, service)
+    starts_at = _chosen_slot(request, service)
+    city = service.provider.cities.filter(pk=draft.get("service_city")).first()
+    minutes = int(draft.get("estimated_duration_minutes") or service.duration_minutes)
+    return _step_page(
+        request,
+        service,
+        "review",
+        {
+            "starts_at": starts_at.astimezone(selectors.schedule_for(service.provider).zone),
+            "city": city,
+            "duration_minutes": minutes,
+            "estimated_total": selectors.estimate_total(service=service, duration_minutes=minutes),
+            "problem": problem,
+            "next_slots": next_slots,
+            "step_url": reverse("booking:book_review", args=[service.pk]),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_review(request, service_pk):
+    service = _bookable_service(service_pk)
+    refused = _customer_only(request)
+    if refused:
+        return refused
+    draft = _draft(request, service)
+    starts_at = _chosen_slot(request, service)
+    if starts_at is None or not draft.get("service_address"):
+        messages.warning(request, "A few details are missing; please go through the steps again.")
+        return redirect("booking:book_date", service.pk)
+    if request.method == "GET":
+        return _review_page(request, service)
+    city = service.provider.cities.filter(pk=draft.get("service_city")).first()
+    if city is None:
+        messages.error(request, "Choose one of the cities this provider serves.")
+        return redirect("booking:book_details", service.pk)
+    try:
+        booking = services.create_booking(
+            customer=request.user,
+            service=service,
+            starts_at=starts_at,
+            service_address=draft["service_address"],
+            service_city=city,
+            service_state=draft.get("service_state", ""),
+            service_postal_code=draft.get("service_postal_code", ""),
+            customer_notes=draft.get("customer_notes", ""),
+            estimated_duration_minutes=draft.get("estimated_duration_minutes"),
+        )
+    except services.SlotTaken as taken:
+        return _review_page(
+            request, service, problem=taken.message, next_slots=taken.next_slots, status=409
+        )
+    except services.BookingError as error:
+        return _review_page(request, service, problem=error.message, status=400)
+    request.session.pop(_draft_key(service), None)
+    messages.success(
+        request,
+        f"Request {booking.booking_reference} is sent. {service.provider.display_name} "
+        "will confirm or decline it; we'll email you either way.",
+    )
+    url = reverse("booking:detail", args=[booking.booking_reference])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+# --- A customer's bookings and a booking's page ----------------------------------------------
+
+
+@login_required
+@require_GET
+def my_bookings(request):
+    if request.user.is_provider:
+        return redirect("booking:provider_dashboard")
+    return render(
+        request,
+        "booking/my_bookings.html",
+        {
+            "upcoming": selectors.customer_bookings(customer=request.user, upcoming=True),
+            "past": selectors.customer_bookings(customer=request.user, upcoming=False)[:50],
+        },
+    )
+
+
+def _visible_booking(request, reference) -> Booking:
+    try:
+        return selectors.booking_for_user(user=request.user, reference=reference)
+    except Booking.DoesNotExist:
+        # Someone else's booking is as absent as a mistyped reference.
+        raise Http404("No such booking.") from None
+
+
+def _actions(booking, user):
+    return {
+        "transitions": services.allowed_transitions(booking, user),
+        "can_reschedule": services.can_reschedule(booking, user),
+    }
+
+
+@login_required
+@require_GET
+def booking_detail(request, reference):
+    booking = _visible_booking(request, reference)
+    return render(
+        request,
+        "booking/detail.html",
+        {"booking": booking, **_actions(booking, request.user)},
+    )
+
+
+@login_required
+@require_POST
+def change_status(request, reference):
+    booking = _visible_booking(request, reference)
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what to do with the booking.")
+        return redirect(booking)
+    try:
+        services.transition_booking(
+            booking=booking,
+            to_status=form.cleaned_data["status"],
+            by=request.user,
+            notes=form.cleaned_data["notes"],
+        )
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Booking {booking.booking_reference} is now {booking.get_status_display().lower()}.",
+        )
+    if request.htmx and request.POST.get("row"):
+        booking = _visible_booking(request, reference)
+        booking.allowed = services.allowed_transitions(booking, request.user)
+        response = render(
+            request, "booking/provider_dashboard.html#request-row", {"booking": booking}
+        )
+        response["HX-Trigger"] = "booking-changed"
+        return response
+    return redirect(request.POST.get("next") or booking.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reschedule(request, reference):
+    booking = _visible_booking(request, reference)
+    if not services.can_reschedule(booking, request.user):
+        messages.error(request, "This booking can't be moved now.")
+        return redirect(booking)
+    service = booking.service
+    if request.method == "POST":
+        day, at = parse_date(request.POST.get("date")), parse_time(request.POST.get("time"))
+        if day is None or at is None:
+            messages.error(request, "Pick a new day and time.")
+            return redirect("booking:reschedule", reference)
+        starts_at = selectors.starts_at_for(service=service, scheduled_date=day, scheduled_time=at)
+        try:
+            services.reschedule_booking(booking=booking, starts_at=starts_at, by=request.user)
+        except services.SlotTaken as taken:
+            messages.error(request, taken.message)
+            return redirect("booking:reschedule", reference)
+        except services.BookingError as error:
+            messages.error(request, error.message)
+            return redirect("booking:reschedule", reference)
+        messages.success(request, f"Booking {booking.booking_reference} is moved.")
+        return redirect(booking)
+    start = _today(service)
+    day = parse_date(request.GET.get("date"))
+    open_days = selectors.bookable_dates(
+        service=service,
+        start=start,
+        days=DATE_PICKER_DAYS,
+        duration_minutes=booking.estimated_duration_minutes,
+        rescheduling=booking,
+    )
+    slots = (
+        selectors.free_slots(
+            service=service,
+            date=day,
+            duration_minutes=booking.estimated_duration_minutes,
+            rescheduling=booking,
+        )
+        if day
+        else []
+    )
+    return render(
+        request,
+        "booking/reschedule.html",
+        {"booking": booking, "open_days": open_days, "day": day, "slots": slots},
+    )
+
+
+@login_required
+@require_GET
+def booking_ics(request, reference):
+    booking = _visible_booking(request, reference)
+    response = HttpResponse(
+        ics.calendar([booking], name=booking.booking_reference),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{booking.booking_reference}.ics"'
+    return response
