@@ -257,6 +257,8 @@ class Booking(models.Model):
         related_name="+",
     )
     cancellation_reason = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+    # Set when the day-before reminder went out, so the periodic job sends it once.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

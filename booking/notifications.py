@@ -85,3 +85,15 @@ def booking_changed(booking, *, from_status, to_status, by, notes, rescheduled):
             body=notes,
             event=event,
         )
+
+
+def remind(booking):
+    for recipient in (booking.customer, booking.provider.user):
+        _send(
+            booking,
+            recipient,
+            NotificationKind.BOOKING_REMINDER,
+            "Reminder: {service} ({ref}) on {when}",
+            body=f"{booking.service_address}, {booking.service_city.name}",
+            event="reminder",
+        )

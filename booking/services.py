@@ -738,3 +738,35 @@ def _pending_expiry_hours(provider: ServiceProviderProfile) -> int:
         return provider.schedule.pending_expiry_hours
     except ProviderSchedule.DoesNotExist:
         return ProviderSchedule._meta.get_field("pending_expiry_hours").get_default()
+
+
+REMINDER_AHEAD = timedelta(hours=24)
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Remind customer and provider of each confirmed job starting within REMINDER_AHEAD;
+    each booking is reminded once (marked in the same transaction as the notifications)."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=S.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_AHEAD,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in due:
+        with transaction.atomic():
+            # A second worker running the same job skips rows this one holds.
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("service", "customer", "provider__user")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=S.CONFIRMED)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at", "updated_at"])
+            booking_notifications.remind(booking)
+            sent += 1
+    return sent
