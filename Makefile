@@ -33,6 +33,7 @@ run: install
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 check-services: install
+	@scripts/ensure-system-packages
 	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) scripts/check_services.py
 
 test: check-services

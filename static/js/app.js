@@ -6,3 +6,13 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const focusable = target && target.querySelector("[data-focus-after-swap]");
   if (focusable) focusable.focus();
 });
+
+// On wide screens there is room for the search filters: show them open. Phones keep them
+// folded under "Filters and sorting" so results come first; without JavaScript anyone can
+// open them with a click.
+function openFiltersOnWideScreens() {
+  if (window.matchMedia("(min-width: 64rem)").matches) {
+    document.querySelectorAll("details.filters-more").forEach((details) => { details.open = true; });
+  }
+}
+document.addEventListener("DOMContentLoaded", openFiltersOnWideScreens);

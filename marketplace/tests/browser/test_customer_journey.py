@@ -1,0 +1,73 @@
+"""A new customer finds a worker, books a free slot through every step, and sees the booking."""
+
+import re
+from datetime import time
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.tests.factories import PASSWORD, CityFactory, CustomerFactory
+from booking.models import Booking
+from booking.tests.factories import bookable_service
+from catalog.tests.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ALL_DAY = [(day, time(6), time(22)) for day in range(7)]
+
+
+@pytest.fixture
+def plumbing_service():
+    austin = CityFactory(name="Austin", state="TX", time_zone="America/Chicago")
+    return bookable_service(
+        title="Leak repair and pipe fixing",
+        category=CategoryFactory(name="Plumbing"),
+        base_price=90,
+        hours=ALL_DAY,
+        min_notice_hours=0,
+        city=austin,
+    )
+
+
+def log_in(page, email):
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_customer_searches_books_and_sees_the_booking(page, plumbing_service):
+    customer = CustomerFactory(email="rosa@example.com")
+
+    page.goto("/search/")
+    page.get_by_label("What do you need?").fill("plumb")
+    page.get_by_label("What do you need?").press("Enter")
+    expect(page.locator("#results")).to_contain_text("Leak repair and pipe fixing")
+    filters = page.locator("details.filters-more")
+    # Phones fold the filters away; wide screens show them open.
+    assert filters.evaluate("details => details.open") is (page.device == "desktop")
+    if page.device == "phone":
+        page.get_by_text("Filters and sorting").click()
+    page.get_by_label("City").select_option(label="Austin, TX")
+    page.get_by_label("Max price").fill("100")
+    page.get_by_label("Max price").press("Enter")
+    expect(page).to_have_url(re.compile(r"city=austin-tx.*max_price=100"))
+    expect(page.locator("#results")).to_contain_text("1 service")
+
+    page.get_by_role("link", name="Leak repair and pipe fixing").click()
+    page.get_by_role("link", name=f"Book {plumbing_service.provider.display_name}").click()
+    page.locator("a.day-open").first.click()
+    expect(page.get_by_role("heading", name="Pick a time")).to_be_visible()
+    page.locator("a.slot").first.click()
+
+    log_in(page, customer.email)  # booking needs an account: the login page comes back here
+    page.get_by_label("Street address").fill("12 Elm Street")
+    page.get_by_label("Postal code").fill("78701")
+    page.get_by_label("City").select_option(label="Austin, TX")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check and send your request")).to_be_visible()
+    page.get_by_role("button", name="Send booking request").click()
+
+    expect(page.locator(".messages")).to_contain_text("is sent")
+    booking = Booking.objects.get(customer=customer)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My bookings").click()
+    expect(page.locator("main")).to_contain_text(booking.booking_reference)
