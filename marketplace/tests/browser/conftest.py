@@ -1,5 +1,6 @@
 """Real Chromium (Debian's package) driven by Playwright, against a live server on PostgreSQL."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -33,6 +34,17 @@ VIEWPORTS = {
 
 @pytest.fixture(scope="session")
 def chromium_browser():
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls made
+    # between browser steps (and by later tests' set-up) are still synchronous, which
+    # Django must be told is fine while the browser is open.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _launch():
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail(
@@ -45,10 +57,7 @@ def chromium_browser():
 
 
 @pytest.fixture(params=list(VIEWPORTS))
-def page(request, chromium_browser, live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
-    # between browser steps are still synchronous, which Django must be told is fine.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(request, chromium_browser, live_server):
     context = chromium_browser.new_context(base_url=live_server.url, **VIEWPORTS[request.param])
     context.set_default_timeout(15_000)
     page = context.new_page()
