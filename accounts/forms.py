@@ -139,3 +139,11 @@ class VerificationApplicationForm(forms.Form):
         limit = megabytes(settings.VERIFICATION_DOCUMENT_MAX_BYTES)
         for name in ("identity_documents", "trade_documents"):
             self.fields[name].help_text += f" Up to {MAX_DOCUMENTS_PER_KIND} files, {limit} each."
+
+
+class RejectionReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="The provider reads this in their email and on their verification page.",
+    )
