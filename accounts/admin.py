@@ -13,6 +13,11 @@ from .models import (
     UserProfile,
     VerificationStatus,
 )
+from .verification_admin import (
+    VerificationApplicationInline,
+    VerificationDecisionActions,
+    VerificationDecisionInline,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -93,30 +98,15 @@ class UserAdmin(DjangoUserAdmin):
 class ProviderProfileAdminForm(forms.ModelForm):
     class Meta:
         model = ServiceProviderProfile
-        fields = [
-            "user",
-            "business_name",
-            "slug",
-            "bio",
-            "years_of_experience",
-            "cities",
-            "verification_status",
-            "verification_reason",
-        ]
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("verification_status") == VerificationStatus.REJECTED
-            and not (data.get("verification_reason") or "").strip()
-        ):
-            self.add_error("verification_reason", "Give the provider a reason for the rejection.")
-        return data
+        # Verification is decided with the actions below, through the service, never edited.
+        fields = ["user", "business_name", "slug", "bio", "years_of_experience", "cities"]
 
 
 @admin.register(ServiceProviderProfile)
-class ServiceProviderProfileAdmin(admin.ModelAdmin):
+class ServiceProviderProfileAdmin(VerificationDecisionActions, admin.ModelAdmin):
     form = ProviderProfileAdminForm
+    inlines = [VerificationApplicationInline, VerificationDecisionInline]
+    actions = ["verify", "reject"]
     list_display = [
         "display_name",
         "user",
@@ -131,6 +121,8 @@ class ServiceProviderProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     filter_horizontal = ["cities"]
     readonly_fields = [
+        "verification_status",
+        "verification_reason",
         "verification_decided_by",
         "verification_decided_at",
         "rating_average",
@@ -139,6 +131,19 @@ class ServiceProviderProfileAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def decision_targets(self, queryset):
+        return [(provider, None) for provider in queryset]
+
+    @admin.action(description="Verify selected providers", permissions=["change"])
+    def verify(self, request, queryset):
+        self.decide_selected(request, queryset, VerificationStatus.VERIFIED)
+
+    @admin.action(
+        description="Reject or revoke selected providers with a reason…", permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        return self.reject_with_reason(request, queryset, title="Reject or revoke providers")
 
 
 @admin.register(City)

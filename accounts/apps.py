@@ -6,6 +6,14 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .models import VerificationDocument
+        from .signals import delete_document_file
+
+        post_delete.connect(delete_document_file, sender=VerificationDocument)
+
         # allauth loads cryptography lazily and then reaches for `serialization` as an
         # attribute, which exists only once the submodule has been imported somewhere;
         # without this the first JWT of a fresh process can fail with AttributeError.

@@ -1,5 +1,14 @@
 from django import forms
+from django.conf import settings
 
+from .documents import (
+    ACCEPTED_EXTENSIONS,
+    DOCUMENT_TYPES,
+    MAX_DOCUMENTS_PER_KIND,
+    inspect_documents,
+    megabytes,
+    validate_insurance_expiry,
+)
 from .models import City, Role, ServiceProviderProfile, User, UserProfile
 from .phone import normalize_phone
 
@@ -74,3 +83,67 @@ class ProviderProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_name"].required = True
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """One or more PDF, JPEG or PNG files, each judged by its content (accounts.documents)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A hint for the browser's file picker only: the content decides.
+        self.widget.attrs["accept"] = ",".join(
+            [*ACCEPTED_EXTENSIONS, *(t.content_type for t in DOCUMENT_TYPES)]
+        )
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data or []) if upload]
+        if not uploads and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        inspect_documents(uploads)
+        return uploads
+
+
+class VerificationApplicationForm(forms.Form):
+    identity_documents = DocumentsField(
+        label="Identity document",
+        help_text="A passport, ID card or driving licence: PDF, JPEG or PNG, "
+        "both sides if it has two.",
+    )
+    trade_documents = DocumentsField(
+        label="Trade documents",
+        help_text="Qualifications, trade licence, certificate of insurance: PDF, JPEG or PNG.",
+    )
+    statement = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="In a few lines: your trade, your experience, what the documents show.",
+    )
+    licence_number = forms.CharField(
+        label="Licence number (optional)", max_length=64, required=False
+    )
+    insurance_expires_on = forms.DateField(
+        label="Insurance expires on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_insurance_expiry],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = megabytes(settings.VERIFICATION_DOCUMENT_MAX_BYTES)
+        for name in ("identity_documents", "trade_documents"):
+            self.fields[name].help_text += f" Up to {MAX_DOCUMENTS_PER_KIND} files, {limit} each."
+
+
+class RejectionReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="The provider reads this in their email and on their verification page.",
+    )

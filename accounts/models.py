@@ -5,9 +5,11 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .phone import E164_MAX_LENGTH, validate_e164
+from .storage import private_documents
 
 
 class Role(models.TextChoices):
@@ -201,3 +203,124 @@ class ServiceProviderProfile(models.Model):
     @property
     def is_complete(self):
         return bool(self.business_name)
+
+
+# --- Provider verification -------------------------------------------------------------
+
+
+class VerificationApplication(models.Model):
+    """One submission of a provider for verification, with the decision taken on it.
+
+    A provider has at most one PENDING application; a rejected provider applies again with
+    a new one, so the rows are their history.
+    """
+
+    provider = models.ForeignKey(
+        ServiceProviderProfile, on_delete=models.CASCADE, related_name="verification_applications"
+    )
+    statement = models.TextField(max_length=2000)
+    licence_number = models.CharField(max_length=64, blank=True)
+    insurance_expires_on = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    status = models.CharField(
+        max_length=16, choices=VerificationStatus, default=VerificationStatus.PENDING
+    )
+    # Who decided is part of the record: an admin who decided is deactivated, not deleted.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider"],
+                condition=models.Q(status=VerificationStatus.PENDING),
+                name="verification_one_pending_application",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=VerificationStatus.REJECTED) | ~models.Q(reason=""),
+                name="verification_rejection_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"Application of {self.provider} on {self.submitted_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self):
+        return self.status == VerificationStatus.PENDING
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "IDENTITY", "Identity document"
+    TRADE = "TRADE", "Trade document"
+
+
+def verification_document_path(document, filename):
+    # The uploaded name is ignored: it is kept in `original_name`, never on disk.
+    from .documents import DOCUMENT_TYPES
+    from .storage import random_document_name
+
+    extension = next(t.extension for t in DOCUMENT_TYPES if t.content_type == document.content_type)
+    return random_document_name(extension)
+
+
+class VerificationDocument(models.Model):
+    """A file sent with an application, stored privately under an unguessable name."""
+
+    application = models.ForeignKey(
+        VerificationApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind)
+    file = models.FileField(
+        upload_to=verification_document_path, storage=private_documents, max_length=200
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=32)  # read from the file's content
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:verification_document", kwargs={"pk": self.pk})
+
+
+class VerificationDecision(models.Model):
+    """Every verification decision on a provider, revocations included: the audit trail."""
+
+    provider = models.ForeignKey(
+        ServiceProviderProfile, on_delete=models.CASCADE, related_name="verification_decisions"
+    )
+    application = models.ForeignKey(
+        VerificationApplication,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        help_text="The application decided, if one was pending.",
+    )
+    status = models.CharField(max_length=16, choices=VerificationStatus)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} by {self.decided_by} on {self.decided_at:%Y-%m-%d}"

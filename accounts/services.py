@@ -1,4 +1,6 @@
-"""Writes on accounts: sign-up, roles, profiles."""
+"""Writes on accounts: sign-up, roles, profiles, provider verification."""
+
+from datetime import date
 
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account import signals as allauth_signals
@@ -26,16 +28,23 @@ from catalog.services import sync_provider_listings
 from notifications.models import NotificationKind
 from notifications.services import notify
 
+from .documents import inspect_documents, validate_insurance_expiry
 from .models import (
     SELF_SERVICE_ROLES,
+    DocumentKind,
     Role,
     ServiceProviderProfile,
     User,
     UserProfile,
+    VerificationApplication,
+    VerificationDecision,
+    VerificationDocument,
     VerificationStatus,
 )
 from .phone import normalize_phone
 from .roles import ADMIN_GROUP_NAME
+from .selectors import application_blocker
+from .storage import private_documents
 
 
 class AccountError(Exception):
@@ -293,18 +302,155 @@ def update_provider_profile(*, user: User, fields: dict, cities) -> ServiceProvi
     return profile
 
 
+def submit_verification_application(
+    *,
+    user: User,
+    statement: str,
+    identity_documents: list,
+    trade_documents: list,
+    licence_number: str = "",
+    insurance_expires_on: date | None = None,
+) -> VerificationApplication:
+    """Record a provider's application with its documents stored privately: all or nothing.
+
+    Raises AccountError when the provider cannot apply now, ValidationError per field.
+    """
+    if not user.is_provider:
+        raise AccountError("Only providers apply for verification.")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            # The row lock makes a double submission wait, then see the first one pending.
+            provider = ServiceProviderProfile.objects.select_for_update().get(user=user)
+            blocker = application_blocker(provider)
+            if blocker:
+                raise AccountError(blocker)
+            documents = _checked_documents(
+                statement=statement,
+                insurance_expires_on=insurance_expires_on,
+                identity_documents=identity_documents,
+                trade_documents=trade_documents,
+            )
+            application = VerificationApplication.objects.create(
+                provider=provider,
+                statement=statement.strip(),
+                licence_number=licence_number.strip(),
+                insurance_expires_on=insurance_expires_on,
+            )
+            for kind, upload, doc_type in documents:
+                document = VerificationDocument(
+                    application=application,
+                    kind=kind,
+                    original_name=upload.name,
+                    content_type=doc_type.content_type,
+                    size=upload.size,
+                )
+                document.file.save(upload.name, upload, save=False)
+                stored.append(document.file.name)
+                document.save()
+    except BaseException:
+        # Nothing stored on failure: no rows (rolled back) and no files (deleted here).
+        for name in stored:
+            private_documents().delete(name)
+        raise
+    return application
+
+
+def _checked_documents(*, statement, insurance_expires_on, identity_documents, trade_documents):
+    """(kind, upload, type) of each document, or ValidationError with every problem by field."""
+    errors: dict[str, list] = {}
+    if not statement.strip():
+        errors["statement"] = [REQUIRED]
+    try:
+        validate_insurance_expiry(insurance_expires_on)
+    except ValidationError as exc:
+        errors["insurance_expires_on"] = exc.messages
+    documents = []
+    for field, kind, uploads in (
+        ("identity_documents", DocumentKind.IDENTITY, identity_documents),
+        ("trade_documents", DocumentKind.TRADE, trade_documents),
+    ):
+        if not uploads:
+            errors[field] = [REQUIRED]
+            continue
+        try:
+            types = inspect_documents(uploads)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+        else:
+            documents += [
+                (kind, upload, doc_type) for upload, doc_type in zip(uploads, types, strict=True)
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return documents
+
+
 @transaction.atomic
 def decide_verification(
-    *, provider: ServiceProviderProfile, status: str, by: User, reason: str = ""
+    *,
+    provider: ServiceProviderProfile,
+    status: str,
+    by: User,
+    reason: str = "",
+    application: VerificationApplication | None = None,
 ) -> ServiceProviderProfile:
-    """Record a verification decision (who, when, why) and show or hide the provider's services."""
-    if status == VerificationStatus.REJECTED and not reason.strip():
+    """Record a verification decision (who, when, why) and show or hide the provider's services.
+
+    The decision also settles the provider's pending application, if any; `application`, when
+    given, must be that one (an application decided meanwhile is not decided twice). Every
+    decision, revocations included, is kept as a VerificationDecision.
+    """
+    reason = reason.strip()
+    if status not in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
+        raise AccountError("A decision verifies or rejects the provider.")
+    if status == VerificationStatus.REJECTED and not reason:
         raise AccountError("Give the provider a reason for the rejection.")
+    if not by.is_marketplace_staff:
+        raise AccountError("Only admins decide on verification.")
+    # Locked, so two admins deciding at once are serialised and the second sees the first.
+    current = ServiceProviderProfile.objects.select_for_update().get(pk=provider.pk)
+    pending = (
+        VerificationApplication.objects.select_for_update()
+        .filter(provider=provider, status=VerificationStatus.PENDING)
+        .first()
+    )
+    if application is not None and (pending is None or pending.pk != application.pk):
+        raise AccountError("This application was already decided.")
+    if pending is None and current.verification_status == status:
+        raise AccountError(
+            f"{current} is already {current.get_verification_status_display().lower()}."
+        )
+
+    now = timezone.now()
     provider.verification_status = status
     provider.verification_decided_by = by
-    provider.verification_decided_at = timezone.now()
-    provider.verification_reason = reason.strip()
-    provider.save()
+    provider.verification_decided_at = now
+    provider.verification_reason = reason
+    # Only the decision's fields: the caller's copy of the rest of the profile may be stale.
+    provider.save(
+        update_fields=[
+            "verification_status",
+            "verification_decided_by",
+            "verification_decided_at",
+            "verification_reason",
+            "updated_at",
+        ]
+    )
+    if pending is not None:
+        pending.status = status
+        pending.decided_by = by
+        pending.decided_at = now
+        pending.reason = reason
+        pending.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    VerificationDecision.objects.create(
+        provider=provider,
+        application=pending,
+        status=status,
+        decided_by=by,
+        decided_at=now,
+        reason=reason,
+    )
     sync_provider_listings(provider=provider)
     _notify_verification_decision(provider)
     return provider
@@ -331,5 +477,5 @@ def _notify_verification_decision(provider: ServiceProviderProfile) -> None:
         event_key=f"verification:{provider.pk}:{provider.verification_decided_at.isoformat()}",
         title=title,
         body=body,
-        url=reverse("accounts:dashboard"),
+        url=reverse("accounts:verification"),
     )

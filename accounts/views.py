@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from . import selectors, services
 from .decorators import provider_required
-from .forms import ProfileForm, ProviderProfileForm, UserDetailsForm
+from .forms import ProfileForm, ProviderProfileForm, UserDetailsForm, VerificationApplicationForm
 from .models import UserProfile
 
 
@@ -47,3 +49,48 @@ def edit_provider_profile(request):
         messages.success(request, "Your business profile is saved.")
         return redirect("accounts:provider_profile")
     return render(request, "accounts/provider_profile.html", {"form": form, "profile": profile})
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def verification(request):
+    provider = request.user.provider_profile
+    form = VerificationApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_verification_application(user=request.user, **form.cleaned_data)
+        except services.AccountError as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:verification")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Your application is sent. We will email you when an admin has decided."
+            )
+            return redirect("accounts:verification")
+    return render(
+        request,
+        "accounts/verification.html",
+        {"profile": provider, "overview": selectors.verification_overview(provider), "form": form},
+    )
+
+
+@login_required
+@require_GET
+def verification_document(request, pk):
+    """A verification document, as a download, to its provider and to admins; 404 to anyone else."""
+    document = get_object_or_404(selectors.downloadable_documents(request.user), pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this document is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
