@@ -7,6 +7,9 @@ from pydantic import ConfigDict
 from accounts.api import ERROR_STATUSES as ACCOUNT_ERROR_STATUSES
 from accounts.api import router as accounts_router
 from accounts.services import AccountError
+from booking.api import router as booking_router
+from booking.api import slot_taken_body
+from booking.services import BookingError, NotAllowed, SlotTaken
 from catalog.api import ERROR_STATUSES as CATALOG_ERROR_STATUSES
 from catalog.api import router as catalog_router
 from catalog.services import NotYourService
@@ -38,6 +41,26 @@ def not_your_service(request, exc):
     return api.create_response(request, error_body(STATUS_DETAILS[404]), status=404)
 
 
+@api.exception_handler(SlotTaken)
+def slot_taken(request, exc):
+    # 409 with the next free slots, so a client can offer them at once.
+    return api.create_response(request, slot_taken_body(exc), status=409)
+
+
+@api.exception_handler(NotAllowed)
+def booking_not_allowed(request, exc):
+    # 403: this person may never do it; 409: the booking's status or the clock is in the way.
+    return api.create_response(
+        request, error_body(exc.message), status=403 if exc.forbidden else 409
+    )
+
+
+@api.exception_handler(BookingError)
+def booking_rule_broken(request, exc):
+    errors = {exc.field: [exc.message]} if exc.field else None
+    return api.create_response(request, error_body(exc.message, errors), status=400)
+
+
 class HealthOut(Schema):
     status: str
 
@@ -50,5 +73,9 @@ def api_health(request):
 
 
 api.add_router("/users/", accounts_router)
-# /categories/ and /services/...; /services/{id}/slots/ and /reviews/ belong to other apps.
+# /categories/ and /services/...; /services/{id}/slots/ belongs to booking, /reviews/ to reviews.
 api.add_router("/", catalog_router)
+# /services/{id}/slots/ and /bookings/.... No catalog pattern matches a slots path (each
+# ends at its own slash), and booking's router lists /bookings/create/ before
+# /bookings/{booking_reference}/, so "create" is never taken for a reference.
+api.add_router("/", booking_router)

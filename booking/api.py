@@ -1,0 +1,286 @@
+"""The booking part of the JSON API: free slots, booking a service, a user's bookings and
+their status changes.
+
+Reads go through booking.selectors and writes through booking.services, so the API follows
+the site's rules exactly. The domain errors (BookingError, SlotTaken, NotAllowed) become
+JSON in marketplace/api.py: SlotTaken is a 409 carrying the next free slots, NotAllowed a
+403 (never allowed for this person) or 409 (not now), any other BookingError a 400 naming
+its field.
+"""
+
+import contextlib
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from accounts.models import City
+from catalog.models import Service
+from catalog.selectors import public_services
+from marketplace.api_auth import jwt_auth
+from marketplace.api_errors import ErrorOut
+from marketplace.api_ratelimit import rate_limit
+
+from . import selectors, services
+from .models import Booking
+from .schemas import (
+    PAGE_SIZE,
+    BookingDetailOut,
+    BookingFiltersIn,
+    BookingIn,
+    BookingPageOut,
+    SlotsOut,
+    SlotsQueryIn,
+    SlotTakenOut,
+    StatusChangeIn,
+    slot_out,
+)
+
+router = Router(tags=["bookings"])
+
+CUSTOMERS_ONLY = "Only customer accounts can book services."
+# No provider's schedule looks further ahead than this (ProviderSchedule.max_advance_days),
+# so later dates are refused here with no loss. The slot finder must not see them: its day
+# arithmetic overflows near 9999-12-31 (and near 0001-01-01, hence the past check too).
+MAX_DAYS_AHEAD = 365
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def slot_taken_body(exc: services.SlotTaken) -> dict:
+    """The 409 answer to a slot someone else was faster to: the message and the next slots."""
+    return {"detail": exc.message, "next_slots": [slot_out(slot) for slot in exc.next_slots]}
+
+
+def _check_date(day: dt.date, *, zone, field: str) -> None:
+    """Refuse a local date before the provider's today or past any booking horizon."""
+    today = timezone.now().astimezone(zone).date()
+    if day < today:
+        raise ValidationError({field: [f"That date has passed; today is {today}."]})
+    if (day - today).days > MAX_DAYS_AHEAD:
+        raise ValidationError({field: [f"Bookings are taken at most {MAX_DAYS_AHEAD} days ahead."]})
+
+
+# --- Free slots ----------------------------------------------------------------------
+
+
+def _parse_date(value: str, field: str) -> dt.date:
+    # Only YYYY-MM-DD: fromisoformat alone would also take 20260303 and 2026-W10-2.
+    if ISO_DATE.fullmatch(value):
+        with contextlib.suppress(ValueError):  # 2026-02-30
+            return dt.date.fromisoformat(value)
+    raise ValidationError({field: ["Enter a date as YYYY-MM-DD."]})
+
+
+@router.get(
+    "/services/{int:service_id}/slots/",
+    response={200: SlotsOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Free start times of a service on a date",
+    description="The slots the site offers: the provider's working hours of that local date "
+    "minus time off, minimum notice and active bookings (with the provider's buffer after "
+    "each), for the service's usual duration. Send one back to POST /api/bookings/create/. "
+    "A missing, malformed or past date is a 400 naming `date`; a service that is not listed "
+    "(paused, or its provider not verified) is 404.",
+)
+def service_slots(request, service_id: int, query: Query[SlotsQueryIn]):
+    service = get_object_or_404(public_services(), pk=service_id)
+    day = _parse_date(query.date, "date")
+    schedule = selectors.schedule_for(service.provider)
+    _check_date(day, zone=schedule.zone, field="date")
+    slots = selectors.free_slots(service=service, date=day)
+    return {
+        "service": service.pk,
+        "date": day,
+        "time_zone": schedule.time_zone,
+        "slots": [slot_out(slot) for slot in slots],
+    }
+
+
+# --- Booking a service ---------------------------------------------------------------
+
+
+def _bookable_service(service_id: int) -> Service:
+    # Any service, not only listed ones: the service layer says why a paused service or
+    # one of a provider not verified cannot be booked.
+    service = Service.objects.select_related("provider__user").filter(pk=service_id).first()
+    if service is None:
+        raise ValidationError({"service": ["There is no service with this id."]})
+    return service
+
+
+def _service_city(service: Service, value: str) -> City:
+    """The City a client named by slug or name, preferring the ones the provider serves.
+
+    A city the provider does not serve is returned all the same: the service layer refuses
+    it and lists the cities they do serve.
+    """
+    wanted = value.strip()
+    served = list(service.provider.cities.all())
+    if not wanted:
+        raise ValidationError({"service_city": ["Please enter the city."]})
+    for city in served:
+        if wanted.lower() in (city.slug, str(city).lower()):
+            return city
+    by_name = [city for city in served if city.name.lower() == wanted.lower()]
+    if len(by_name) == 1:
+        return by_name[0]
+    if by_name:
+        choices = "; ".join(f"{city.slug} or “{city}”" for city in by_name)
+        raise ValidationError(
+            {"service_city": [f"This provider serves more than one {wanted}. Send {choices}."]}
+        )
+    name, _, state = (part.strip() for part in wanted.partition(","))
+    named = Q(name__iexact=name, state__iexact=state) if state else Q(name__iexact=name)
+    elsewhere = City.objects.filter(Q(slug=wanted.lower()) | named).first()
+    if elsewhere is not None:
+        return elsewhere
+    known = ", ".join(f"{city.slug} ({city})" for city in served) or "none yet"
+    raise ValidationError(
+        {"service_city": [f"Unknown city “{wanted}”. Cities this provider serves: {known}."]}
+    )
+
+
+def _detail(request, reference: str) -> Booking:
+    """The booking with its history, if the caller may see it; 404 otherwise."""
+    try:
+        return selectors.booking_for_user(user=request.user, reference=reference)
+    except Booking.DoesNotExist:
+        raise Http404 from None
+
+
+@router.post(
+    "/bookings/create/",
+    auth=jwt_auth,
+    response={
+        201: BookingDetailOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: SlotTakenOut,
+        429: ErrorOut,
+    },
+    summary="Request a booking",
+    description="For customers: requests one of the service's free slots (see "
+    "/api/services/{id}/slots/) as a PENDING booking, with the price fixed now. "
+    "`scheduled_date` and `scheduled_time` are local to the provider. The provider must "
+    "serve `service_city`. A slot someone else took first is a 409 with `next_slots`; any "
+    "other broken rule a 400 naming the field in `errors` (`starts_at` when the date and "
+    "time together are the problem: outside working hours, too soon, too far ahead, on a "
+    "day off). Providers and admins get 403. Limited to API_RATE_LIMIT_BOOKING_CREATE "
+    "requests per user (50 an hour).",
+)
+@rate_limit("API_RATE_LIMIT_BOOKING_CREATE")
+def create_booking(request, payload: BookingIn):
+    if not request.user.is_customer:
+        raise PermissionDenied(CUSTOMERS_ONLY)
+    service = _bookable_service(payload.service)
+    city = _service_city(service, payload.service_city)
+    _check_date(
+        payload.scheduled_date,
+        zone=selectors.schedule_for(service.provider).zone,
+        field="scheduled_date",
+    )
+    starts_at = selectors.starts_at_for(
+        service=service,
+        scheduled_date=payload.scheduled_date,
+        scheduled_time=payload.scheduled_time,
+    )
+    booking = services.create_booking(
+        customer=request.user,
+        service=service,
+        starts_at=starts_at,
+        service_address=payload.service_address,
+        service_city=city,
+        service_state=payload.service_state,
+        service_postal_code=payload.service_postal_code,
+        customer_notes=payload.customer_notes,
+        estimated_duration_minutes=payload.estimated_duration_minutes,
+    )
+    return Status(201, _detail(request, booking.booking_reference))
+
+
+# --- A user's bookings ---------------------------------------------------------------
+
+
+def _page_url(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@router.get(
+    "/bookings/",
+    auth=jwt_auth,
+    response={200: BookingPageOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Your bookings",
+    description="A customer's bookings, or a provider's (the jobs booked with them); admins "
+    f"see every booking. {PAGE_SIZE} a page, latest start first unless `upcoming=true`. "
+    "An unknown status, an `upcoming` other than true or false, or a page past the last "
+    "one is a 400 naming the parameter; empty parameters are ignored.",
+)
+def list_bookings(request, filters: Query[BookingFiltersIn]):
+    bookings = selectors.bookings_visible_to(request.user)
+    if filters.status is not None:
+        bookings = bookings.filter(status=filters.status)
+    if filters.upcoming is None:
+        bookings = bookings.order_by("-starts_at", "-pk")
+    else:
+        # The dashboards' split (and order) of upcoming and past bookings.
+        bookings = selectors._split(bookings, upcoming=filters.upcoming, now=None)
+    page = filters.page or 1
+    count = bookings.count()
+    last_page = max(1, -(-count // PAGE_SIZE))
+    if page > last_page:
+        raise ValidationError({"page": [f"The last page is {last_page}."]})
+    return {
+        "count": count,
+        "next": _page_url(request, page + 1) if page < last_page else None,
+        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "results": bookings[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+    }
+
+
+@router.get(
+    "/bookings/{booking_reference}/",
+    auth=jwt_auth,
+    response={200: BookingDetailOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="One of your bookings",
+    description="The booking with its history, oldest change first, and `allowed_actions`: "
+    "the statuses you may move it to now and whether you may move it to another time. "
+    "The reference is not case-sensitive. Someone else's booking is 404, exactly as one that "
+    "does not exist.",
+)
+def get_booking(request, booking_reference: str):
+    return _detail(request, booking_reference)
+
+
+@router.post(
+    "/bookings/{booking_reference}/status/",
+    auth=jwt_auth,
+    response={
+        200: BookingDetailOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Confirm, decline, cancel, start or complete a booking",
+    description="The site's rules: the provider confirms (CONFIRMED) or declines (REJECTED) "
+    "a request, starts (IN_PROGRESS) and completes (COMPLETED) a confirmed job; the customer "
+    "cancels (CANCELLED) a request, or a confirmed booking until the free-cancellation "
+    "deadline; the provider cancels a confirmed job with a reason in `notes` (400 without "
+    "one). A change the caller may never make is 403, one the booking's status or the clock "
+    "rules out is 409, each with the reason; nothing changes. Someone else's booking is 404.",
+)
+def change_status(request, booking_reference: str, payload: StatusChangeIn):
+    booking = _detail(request, booking_reference)
+    services.transition_booking(
+        booking=booking, to_status=payload.status, by=request.user, notes=payload.notes
+    )
+    return _detail(request, booking.booking_reference)

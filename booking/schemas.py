@@ -1,0 +1,451 @@
+"""Request and response bodies of the booking API, with the examples shown in the docs.
+
+Times a person reads (`starts_at`, `ends_at`, slots) are given in the provider's time zone,
+with its UTC offset, so `2026-03-03T10:00:00-06:00` reads as 10:00 where the job happens;
+`scheduled_date` and `scheduled_time` are that same local date and time, the pair a
+client sends back to book.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, field_validator
+
+from catalog.models import PricingType
+
+from . import services
+from .models import NOTES_MAX_LENGTH, Booking, BookingStatus
+
+PAGE_SIZE = 20
+TIME_FORMAT = "%H:%M"
+
+
+def local_time(moment: dt.datetime | dt.time) -> str:
+    """ "09:30": how the API writes a local time of day."""
+    return moment.strftime(TIME_FORMAT)
+
+
+# --- Slots ---------------------------------------------------------------------------
+
+SLOT_EXAMPLES = [
+    {
+        "starts_at": "2026-03-03T09:00:00-06:00",
+        "scheduled_date": "2026-03-03",
+        "scheduled_time": "09:00",
+    },
+    {
+        "starts_at": "2026-03-03T09:30:00-06:00",
+        "scheduled_date": "2026-03-03",
+        "scheduled_time": "09:30",
+    },
+]
+
+
+class SlotOut(Schema):
+    """A start time that can be booked: send its scheduled_date and scheduled_time."""
+
+    starts_at: dt.datetime = Field(description="The instant, with the provider's UTC offset.")
+    scheduled_date: dt.date = Field(description="The local date (the provider's).")
+    scheduled_time: str = Field(description="The local time, HH:MM (the provider's).")
+
+    model_config = ConfigDict(json_schema_extra={"examples": SLOT_EXAMPLES[:1]})
+
+
+def slot_out(starts_at: dt.datetime) -> dict:
+    """A free start (aware, in the provider's time zone) as a SlotOut."""
+    return {
+        "starts_at": starts_at,
+        "scheduled_date": starts_at.date(),
+        "scheduled_time": local_time(starts_at),
+    }
+
+
+class SlotsOut(Schema):
+    service: int = Field(description="The service's id.")
+    date: dt.date = Field(description="The local date asked for.")
+    time_zone: str = Field(description="The provider's time zone: slots are local to it.")
+    slots: list[SlotOut] = Field(
+        description="Free start times for the service's usual duration, soonest first; "
+        "empty when the provider does not work that day, is away, is fully booked, or the "
+        "date is beyond how far ahead they take bookings."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "service": 101,
+                    "date": "2026-03-03",
+                    "time_zone": "America/Chicago",
+                    "slots": SLOT_EXAMPLES,
+                }
+            ]
+        }
+    )
+
+
+class SlotsQueryIn(Schema):
+    date: str = Field(
+        description="A local date of the provider, YYYY-MM-DD, from today on.",
+        max_length=10,
+        json_schema_extra={"format": "date", "example": "2026-03-03"},
+    )
+
+
+# --- One booking ---------------------------------------------------------------------
+
+SERVICE_SUMMARY_EXAMPLE = {
+    "id": 101,
+    "title": "Emergency leak repair",
+    "slug": "emergency-leak-repair",
+}
+PROVIDER_SUMMARY_EXAMPLE = {"id": 5, "business_name": "Joe's Plumbing", "slug": "joes-plumbing"}
+CUSTOMER_SUMMARY_EXAMPLE = {
+    "id": 42,
+    "first_name": "Rosa",
+    "last_name": "Diaz",
+    "email": "rosa@example.com",
+    "phone": "+14155550123",
+}
+CITY_EXAMPLE = {"slug": "austin-tx", "name": "Austin", "state": "TX"}
+BOOKING_EXAMPLE = {
+    "booking_reference": "BK-7Q4K-9MZD",
+    "status": "PENDING",
+    "status_changed_at": "2026-03-02T13:05:00Z",
+    "service": SERVICE_SUMMARY_EXAMPLE,
+    "provider": PROVIDER_SUMMARY_EXAMPLE,
+    "customer": CUSTOMER_SUMMARY_EXAMPLE,
+    "starts_at": "2026-03-03T10:00:00-06:00",
+    "ends_at": "2026-03-03T11:30:00-06:00",
+    "time_zone": "America/Chicago",
+    "scheduled_date": "2026-03-03",
+    "scheduled_time": "10:00",
+    "estimated_duration_minutes": 90,
+    "service_address": "12 Elm Street, Apt 3",
+    "service_city": CITY_EXAMPLE,
+    "service_state": "TX",
+    "service_postal_code": "78701",
+    "customer_notes": "The gate code is 1234.",
+    "base_price": "120.00",
+    "pricing_type": "FIXED",
+    "currency": "USD",
+    "estimated_total": "120.00",
+    "free_cancellation_until": "2026-03-02T10:00:00-06:00",
+    "cancellation_reason": "",
+    "created_at": "2026-03-02T13:05:00Z",
+    "updated_at": "2026-03-02T13:05:00Z",
+}
+HISTORY_EXAMPLE = [
+    {
+        "from_status": None,
+        "to_status": "PENDING",
+        "changed_by": "customer",
+        "changed_at": "2026-03-02T13:05:00Z",
+        "notes": "",
+    }
+]
+BOOKING_DETAIL_EXAMPLE = BOOKING_EXAMPLE | {
+    "history": HISTORY_EXAMPLE,
+    "allowed_actions": {"status": ["CANCELLED"], "reschedule": True},
+}
+
+
+class BookedServiceOut(Schema):
+    id: int
+    title: str
+    slug: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SERVICE_SUMMARY_EXAMPLE]})
+
+
+class BookedProviderOut(Schema):
+    id: int
+    business_name: str
+    slug: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [PROVIDER_SUMMARY_EXAMPLE]})
+
+    @staticmethod
+    def resolve_business_name(provider):
+        return provider.display_name
+
+
+class BookingCustomerOut(Schema):
+    """The customer's contact details: shown only to them, the booking's provider and admins."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CUSTOMER_SUMMARY_EXAMPLE]})
+
+
+class CityOut(Schema):
+    slug: str
+    name: str
+    state: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CITY_EXAMPLE]})
+
+
+class BookingOut(Schema):
+    booking_reference: str = Field(description="BK-XXXX-XXXX; how the booking is addressed.")
+    status: BookingStatus
+    status_changed_at: dt.datetime
+    service: BookedServiceOut
+    provider: BookedProviderOut
+    customer: BookingCustomerOut
+    starts_at: dt.datetime = Field(description="With the offset of the booking's time zone.")
+    ends_at: dt.datetime = Field(description="starts_at + estimated_duration_minutes.")
+    time_zone: str = Field(description="The provider's time zone when booked.")
+    scheduled_date: dt.date = Field(description="The local date of starts_at.")
+    scheduled_time: str = Field(description="The local time of starts_at, HH:MM.")
+    estimated_duration_minutes: int
+    service_address: str
+    service_city: CityOut
+    service_state: str
+    service_postal_code: str
+    customer_notes: str
+    base_price: Decimal = Field(description='The service\'s price when booked, e.g. "120.00".')
+    pricing_type: PricingType = Field(description="FIXED: the job's price; HOURLY: per hour.")
+    currency: str = Field(description="ISO 4217 code.")
+    estimated_total: Decimal = Field(
+        description="FIXED: the price; HOURLY: the price per hour x the estimated hours."
+    )
+    free_cancellation_until: dt.datetime = Field(
+        description="The customer may cancel a confirmed booking until then."
+    )
+    cancellation_reason: str = Field(description="Empty unless the booking was cancelled.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_EXAMPLE]})
+
+    @staticmethod
+    def resolve_starts_at(booking):
+        return booking.local_starts_at
+
+    @staticmethod
+    def resolve_ends_at(booking):
+        return booking.local_ends_at
+
+    @staticmethod
+    def resolve_scheduled_time(booking):
+        return local_time(booking.scheduled_time)
+
+    @staticmethod
+    def resolve_free_cancellation_until(booking):
+        return booking.free_cancellation_until.astimezone(booking.zone)
+
+
+class HistoryEntryOut(Schema):
+    from_status: BookingStatus | None = Field(description="null for the request itself.")
+    to_status: BookingStatus
+    changed_by: Literal["customer", "provider", "admin", "system"] = Field(
+        description="Who made the change; `system` is the job that expires unanswered requests."
+    )
+    changed_at: dt.datetime
+    notes: str = Field(description="The reason given, or what moved (for a new time).")
+
+    model_config = ConfigDict(json_schema_extra={"examples": HISTORY_EXAMPLE})
+
+
+class AllowedActionsOut(Schema):
+    status: list[BookingStatus] = Field(
+        description="The statuses the caller may move the booking to now (POST .../status/)."
+    )
+    reschedule: bool = Field(description="Whether the caller may move it to another time now.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": ["CONFIRMED", "REJECTED"], "reschedule": True}]}
+    )
+
+
+def _changed_by(booking: Booking, entry) -> str:
+    if entry.changed_by_id is None:
+        return "system"
+    if entry.changed_by_id == booking.customer_id:
+        return "customer"
+    if entry.changed_by_id == booking.provider.user_id:
+        return "provider"
+    return "admin"
+
+
+class BookingDetailOut(BookingOut):
+    history: list[HistoryEntryOut] = Field(description="Every change, oldest first.")
+    allowed_actions: AllowedActionsOut = Field(description="What the caller may do now.")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_DETAIL_EXAMPLE]})
+
+    @staticmethod
+    def resolve_history(booking):
+        return [
+            {
+                "from_status": entry.from_status or None,
+                "to_status": entry.to_status,
+                "changed_by": _changed_by(booking, entry),
+                "changed_at": entry.changed_at,
+                "notes": entry.notes,
+            }
+            for entry in booking.history.all()
+        ]
+
+    @staticmethod
+    def resolve_allowed_actions(booking, context):
+        user = context["request"].user
+        return {
+            "status": services.allowed_transitions(booking, user),
+            "reschedule": services.can_reschedule(booking, user),
+        }
+
+
+# --- Creating and changing -----------------------------------------------------------
+
+BOOKING_IN_EXAMPLE = {
+    "service": 101,
+    "scheduled_date": "2026-03-03",
+    "scheduled_time": "10:00",
+    "estimated_duration_minutes": 90,
+    "service_address": "12 Elm Street, Apt 3",
+    "service_city": "austin-tx",
+    "service_state": "TX",
+    "service_postal_code": "78701",
+    "customer_notes": "The gate code is 1234.",
+}
+
+
+class BookingIn(Schema):
+    service: int = Field(description="The id of a listed service.")
+    scheduled_date: dt.date = Field(description="The provider's local date, YYYY-MM-DD.")
+    scheduled_time: dt.time = Field(
+        description="The provider's local time, HH:MM: one of the slots of that date."
+    )
+    estimated_duration_minutes: int | None = Field(
+        None,
+        description="Fixed-price services take their own duration (leave it out or send it). "
+        "Hourly ones: from the service's duration up to 12 hours, in steps of 15 minutes.",
+    )
+    service_address: str = Field(max_length=255)
+    service_city: str = Field(
+        max_length=120,
+        description="A city the provider serves: its slug (`austin-tx`), or its name "
+        "(`Austin`, or `Austin, TX` where two served cities share a name).",
+    )
+    service_state: str = Field("", max_length=100, description="Empty: the city's state.")
+    service_postal_code: str = Field(max_length=20)
+    customer_notes: str = Field("", max_length=NOTES_MAX_LENGTH)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_IN_EXAMPLE]})
+
+    @field_validator("scheduled_time")
+    @classmethod
+    def _local_time_only(cls, value: dt.time) -> dt.time:
+        # An offset would be silently replaced by the provider's own: refuse it instead.
+        if value.tzinfo is not None:
+            raise ValueError("Give the provider's local time, without a UTC offset.")
+        return value
+
+
+class StatusChangeIn(Schema):
+    status: BookingStatus = Field(
+        description="CONFIRMED or REJECTED (the provider answers a request), CANCELLED, "
+        "IN_PROGRESS, COMPLETED; see allowed_actions for what the caller may do now."
+    )
+    notes: str = Field(
+        "",
+        max_length=NOTES_MAX_LENGTH,
+        description="Shown to the other side; required when a provider cancels a confirmed job.",
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "CONFIRMED", "notes": ""},
+                {"status": "CANCELLED", "notes": "The van broke down; sorry."},
+            ]
+        }
+    )
+
+
+NEXT_SLOTS_EXAMPLE = [
+    {
+        "starts_at": "2026-03-03T11:00:00-06:00",
+        "scheduled_date": "2026-03-03",
+        "scheduled_time": "11:00",
+    },
+    {
+        "starts_at": "2026-03-03T11:30:00-06:00",
+        "scheduled_date": "2026-03-03",
+        "scheduled_time": "11:30",
+    },
+]
+
+
+class SlotTakenOut(Schema):
+    detail: str
+    next_slots: list[SlotOut] = Field(
+        description="The next free start times after the one asked for (up to 3), soonest "
+        "first; empty when there are none in the coming weeks."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "This time was just taken. The next free times are: "
+                    "Tue 3 Mar 2026, 11:00 CST; Tue 3 Mar 2026, 11:30 CST.",
+                    "next_slots": NEXT_SLOTS_EXAMPLE,
+                }
+            ]
+        }
+    )
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def _blank_is_none(value):
+    # An empty parameter (`?status=`) is ignored, as in the catalog's search.
+    return None if value == "" else value
+
+
+class BookingFiltersIn(Schema):
+    status: Annotated[BookingStatus | None, BeforeValidator(_blank_is_none)] = Field(
+        None, description="Only bookings in this status.", json_schema_extra={"example": "PENDING"}
+    )
+    upcoming: Annotated[bool | None, BeforeValidator(_blank_is_none)] = Field(
+        None,
+        description="true: active bookings not over yet, soonest first; false: the rest "
+        "(past, cancelled, declined, expired), latest first. Left out: all, latest first.",
+        json_schema_extra={"example": True},
+    )
+    page: Annotated[int | None, BeforeValidator(_blank_is_none)] = Field(
+        None,
+        ge=1,
+        description="1 (the default) to the last page.",
+        json_schema_extra={"example": 2},
+    )
+
+
+class BookingPageOut(Schema):
+    count: int = Field(description="Bookings matching the filters.")
+    next: str | None = Field(description="Absolute URL of the next page, or null.")
+    previous: str | None = Field(description="Absolute URL of the previous page, or null.")
+    results: list[BookingOut] = Field(description=f"Up to {PAGE_SIZE} bookings.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 23,
+                    "next": "https://marketplace.example.com/api/bookings/?upcoming=true&page=2",
+                    "previous": None,
+                    "results": [BOOKING_EXAMPLE],
+                }
+            ]
+        }
+    )
