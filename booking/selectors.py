@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ServiceProviderProfile, UserProfile
@@ -403,3 +403,14 @@ def booking_for_user(*, user, reference: str) -> Booking:
         .prefetch_related(Prefetch("history", queryset=history))
         .get(booking_reference=reference.strip().upper())
     )
+
+
+def bookings_by_status_since(since: datetime) -> dict[str, int]:
+    """{status label: count} of bookings created since `since`, in the statuses' order."""
+    counts = dict(
+        Booking.objects.filter(created_at__gte=since)
+        .values_list("status")
+        .annotate(total=Count("pk"))
+        .values_list("status", "total")
+    )
+    return {status.label: counts[status] for status in BookingStatus if status in counts}

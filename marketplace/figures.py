@@ -30,8 +30,8 @@ class AdminHomeFigures:
     pending_verifications: int
     average_provider_rating: Decimal | None
     rated_providers: int
-    # {status label: count} of bookings made in the last 7 days; None until bookings exist.
-    bookings_by_status: dict[str, int] | None
+    # {status label: count} of bookings made in the last 7 days.
+    bookings_by_status: dict[str, int]
 
 
 def admin_home_figures() -> AdminHomeFigures:
@@ -70,8 +70,7 @@ def _compute() -> AdminHomeFigures:
     )
 
 
-def _bookings_by_status_this_week(now) -> dict[str, int] | None:
-    # HOOK(booking): bookings land in another branch. Once merged, return
-    # {BookingStatus label: count} of bookings created since `now - WEEK`, from a
-    # booking selector; the admin home template already shows the dict when it is not None.
-    return None
+def _bookings_by_status_this_week(now) -> dict[str, int]:
+    from booking.selectors import bookings_by_status_since
+
+    return bookings_by_status_since(now - WEEK)

@@ -370,3 +370,25 @@ def test_expired_request_is_not_bookable_twice(now, service):
 
     assert again.starts_at == first.starts_at
     assert first.starts_at - now > timedelta(hours=1)
+
+
+def test_bookings_stay_visible_to_both_sides_after_the_provider_is_revoked(client, now, service):
+    from accounts.models import VerificationStatus
+    from accounts.services import decide_verification
+    from accounts.tests.factories import AdminFactory
+
+    booking = services.create_booking(**booking_input(service, local(2026, 3, 3, 10)))
+    services.transition_booking(
+        booking=booking, to_status=BookingStatus.CONFIRMED, by=service.provider.user
+    )
+    decide_verification(
+        provider=service.provider,
+        status=VerificationStatus.REJECTED,
+        by=AdminFactory(),
+        reason="Licence expired",
+    )
+
+    for person in (booking.customer, service.provider.user):
+        client.force_login(person)
+        assert client.get(booking.get_absolute_url()).status_code == 200
+    assert client.get(service.get_absolute_url()).status_code == 404  # gone from the catalog

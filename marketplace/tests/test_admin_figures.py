@@ -49,7 +49,22 @@ def test_admin_home_shows_marketplace_figures(client):
         "</th><td>1</td>" in body
     )
     assert "4.00 / 5 over 2 rated providers" in body
-    assert "Bookings by status" not in body  # the hook stays empty until bookings exist
+
+
+def test_admin_home_counts_this_weeks_bookings_by_status(client):
+    from booking.models import BookingStatus
+    from booking.tests.factories import BookingFactory
+
+    BookingFactory.create_batch(2, status=BookingStatus.PENDING)
+    BookingFactory(status=BookingStatus.CONFIRMED)
+    BookingFactory(
+        status=BookingStatus.CONFIRMED, created_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    client.force_login(AdminFactory())
+
+    body = client.get(reverse("admin:index")).content.decode()
+
+    assert "Pending: 2 · Confirmed: 1</td>" in body
 
 
 def test_admin_home_figures_are_cached_for_a_minute(client):
