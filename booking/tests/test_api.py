@@ -1,7 +1,6 @@
 """What an API client gets from booking: free slots, booking a service, their bookings and
 status changes, with every refusal as JSON a client can act on."""
 
-import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -9,11 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import factory
 import pytest
-from django.test import Client
 
 from accounts.models import VerificationStatus
 from accounts.tests.factories import (
-    PASSWORD,
     AdminFactory,
     CityFactory,
     CustomerFactory,
@@ -24,13 +21,13 @@ from booking.models import REFERENCE_ALPHABET, Booking, BookingStatus, BookingSt
 from booking.schemas import PAGE_SIZE
 from catalog.models import Service
 from catalog.services import set_service_active
+from marketplace.tests.api_client import assert_error, bearer, send
 
 from .factories import BookingFactory, bookable_service, booking_input, hourly_service, local
 
 pytestmark = pytest.mark.django_db
 
 S = BookingStatus
-LOGIN = "/api/users/login/"
 BOOKINGS = "/api/bookings/"
 CREATE = "/api/bookings/create/"
 TUESDAY_10 = local(2026, 3, 3, 10)  # the `now` fixture is Monday 2 March 2026, 7:00 CST
@@ -47,26 +44,6 @@ def booking_url(booking_or_reference):
 
 def status_url(booking_or_reference):
     return f"{booking_url(booking_or_reference)}status/"
-
-
-def send(client, method, path, data=None, **extra):
-    return getattr(client, method)(
-        path, json.dumps(data) if data is not None else None, "application/json", **extra
-    )
-
-
-def bearer(user):
-    """Log `user` in through the API, as a client does, and return the auth header."""
-    response = send(Client(), "post", LOGIN, {"email": user.email, "password": PASSWORD})
-    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['access']}"}
-
-
-def assert_error(response, status):
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def booking_payload(booked, **overrides):

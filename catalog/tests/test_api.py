@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import ProtectedError
-from django.test import Client
 
 from accounts.models import VerificationStatus
-from accounts.tests.factories import PASSWORD, CityFactory, CustomerFactory, ProviderFactory
+from accounts.tests.factories import CityFactory, CustomerFactory, ProviderFactory
 from catalog import selectors, services
 from catalog.models import PricingType, Service
 from catalog.selectors import PAGE_SIZE, SearchFilters, Sort, category_tree, search_services
+from marketplace.tests.api_client import assert_error, bearer, send
 
 from .factories import CategoryFactory, ServiceFactory
 
@@ -23,23 +23,10 @@ pytestmark = pytest.mark.django_db
 CATEGORIES = "/api/categories/"
 SERVICES = "/api/services/"
 CREATE = "/api/services/create/"
-LOGIN = "/api/users/login/"
 
 
 def service_url(service_or_id):
     return f"{SERVICES}{getattr(service_or_id, 'pk', service_or_id)}/"
-
-
-def bearer(user):
-    """Log `user` in through the API, as a client does, and return the auth header."""
-    response = send(Client(), "post", LOGIN, {"email": user.email, "password": PASSWORD})
-    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['access']}"}
-
-
-def send(client, method, path, data=None, **extra):
-    return getattr(client, method)(
-        path, json.dumps(data) if data is not None else None, "application/json", **extra
-    )
 
 
 def as_json(value):
@@ -63,14 +50,6 @@ def service_input(chosen_category, **overrides):
         "duration_minutes": 90,
     }
     return data | overrides
-
-
-def assert_error(response, status):
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 @pytest.fixture
