@@ -151,7 +151,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 HUEY = {
-    "name": "marketplace",
+    "name": env("HUEY_NAME", "marketplace"),
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "consumer": {"workers": int(env("HUEY_WORKERS", "2")), "worker_type": "thread"},
 }

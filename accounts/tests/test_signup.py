@@ -181,3 +181,12 @@ def test_repeated_failed_logins_are_rate_limited(client):
 
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_account_emails_come_in_html_in_the_sites_look_too(client, mailoutbox):
+    client.post(SIGNUP, signup_data())
+
+    html, mimetype = mailoutbox[0].alternatives[0]
+    assert mimetype == "text/html"
+    assert "Confirm my email" in html
+    assert confirmation_link(mailoutbox[0]) in html
