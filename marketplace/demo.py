@@ -134,7 +134,10 @@ class DemoSeeder:
     def seed_bookings(self):
         """Working hours for every provider; a few bookings for the demo customer."""
         providers = list(
-            ServiceProviderProfile.objects.select_related("user").order_by(
+            # Only the demo's own providers: `--scale` adds benchmark listings, not schedules.
+            ServiceProviderProfile.objects.filter(user__email__endswith="@example.com")
+            .select_related("user")
+            .order_by(
                 # The demo provider first: it gets a request to answer and a confirmed job.
                 models.Case(models.When(user__email="provider@example.com", then=0), default=1),
                 "pk",
