@@ -4,13 +4,23 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db import models
-from django.db.models import QuerySet
+from django.db import connection, models, transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import ServiceProviderProfile
+from catalog.models import Service
 
 from . import conf
-from .models import ProviderRatingSummary, RatingSummary, Review, ServiceRatingSummary
+from .models import (
+    STAR_FIELDS,
+    SUM_FIELDS,
+    ProviderRatingSummary,
+    RatingSummary,
+    Review,
+    ServiceRatingSummary,
+    average,
+)
 
 
 class ReviewSort(models.TextChoices):
@@ -103,3 +113,120 @@ def review_list(*, service=None, provider=None, sort=None, page=None, viewer=Non
             viewer is not None and viewer.is_authenticated and viewer.pk == reviewed.user_id
         ),
     )
+
+
+# --- Drift: stored figures against a recount ---------------------------------------------
+
+
+def recount_expressions() -> dict:
+    """Aggregates that recount a RatingSummary's figures from visible reviews."""
+    return {
+        "review_count": Count("id"),
+        **{sum_field: Coalesce(Sum(field), 0) for field, sum_field in SUM_FIELDS.items()},
+        **{
+            star_field: Count("id", filter=Q(rating=stars))
+            for stars, star_field in STAR_FIELDS.items()
+        },
+    }
+
+
+@dataclass
+class Drift:
+    """One service or provider whose stored figures differ from a recount."""
+
+    kind: str  # "service" or "provider"
+    pk: int
+    # (figure, stored, recounted) for each figure that differs.
+    differences: list[tuple[str, object, object]]
+    name: str = ""
+
+    def __str__(self):
+        where = f"{self.kind} {self.pk}" + (f" “{self.name}”" if self.name else "")
+        figures = "; ".join(
+            f"{figure} stored {stored}, recount {recounted}"
+            for figure, stored, recounted in self.differences
+        )
+        return f"{where}: {figures}"
+
+
+@dataclass
+class DriftReport:
+    checked: int
+    drifts: list[Drift]
+
+
+# What is compared for each kind: its summary model, the model carrying the listed figures
+# (search sorts and filters on them), the review column grouping it, and how it is named.
+DRIFT_KINDS = {
+    "service": (ServiceRatingSummary, Service, "service_id", "title"),
+    "provider": (ProviderRatingSummary, ServiceProviderProfile, "provider_id", "business_name"),
+}
+
+
+def _drifts_of(kind: str) -> tuple[int, list[Drift]]:
+    summary_model, owner_model, group_by, name_field = DRIFT_KINDS[kind]
+    zeros = dict.fromkeys(RatingSummary.FIGURES, 0)
+    recounts = {
+        row.pop(group_by): row
+        for row in Review.objects.filter(is_hidden=False)
+        .order_by()
+        .values(group_by)
+        .annotate(**recount_expressions())
+    }
+    stored = {
+        row.pop("pk"): row for row in summary_model.objects.values("pk", *RatingSummary.FIGURES)
+    }
+    # Owners with any non-zero figure; every other owner carries 0 and 0.00.
+    listed = {
+        row.pop("pk"): row
+        for row in owner_model.objects.filter(Q(review_count__gt=0) | ~Q(rating_average=0))
+        .order_by()
+        .values("pk", "review_count", "rating_average")
+    }
+    owner_label = owner_model.__name__
+    drifts = []
+    pks = recounts.keys() | stored.keys() | listed.keys()
+    for pk in sorted(pks):
+        recount = recounts.get(pk, zeros)
+        differences = [
+            (figure, stored.get(pk, zeros)[figure], recount[figure])
+            for figure in RatingSummary.FIGURES
+            if stored.get(pk, zeros)[figure] != recount[figure]
+        ]
+        on_owner = listed.get(pk, {"review_count": 0, "rating_average": average(0, 0)})
+        expected = {
+            "review_count": recount["review_count"],
+            "rating_average": average(recount["rating_sum"], recount["review_count"]),
+        }
+        differences += [
+            (f"{owner_label}.{figure}", on_owner[figure], expected[figure])
+            for figure in ("review_count", "rating_average")
+            if on_owner[figure] != expected[figure]
+        ]
+        if differences:
+            drifts.append(Drift(kind=kind, pk=pk, differences=differences))
+    names = dict(
+        owner_model.objects.filter(pk__in=[drift.pk for drift in drifts]).values_list(
+            "pk", name_field
+        )
+    )
+    for drift in drifts:
+        drift.name = names.get(drift.pk, "")
+    return len(pks), drifts
+
+
+def rating_drift() -> DriftReport:
+    """Every service and provider whose stored figures differ from a recount of its visible
+    reviews, read from one snapshot so writes under way are not reported as drift."""
+    # Inside a caller's transaction (a test's) the caller's snapshot rules apply instead.
+    own_snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if own_snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        checked, drifts = 0, []
+        for kind in DRIFT_KINDS:
+            count, found = _drifts_of(kind)
+            checked += count
+            drifts += found
+    return DriftReport(checked=checked, drifts=drifts)

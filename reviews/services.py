@@ -27,7 +27,7 @@ from catalog.models import Service
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from . import conf
+from . import conf, selectors
 from .models import (
     COMMENT_MAX_LENGTH,
     MAX_RATING,
@@ -45,6 +45,7 @@ from .models import (
     ReviewModeration,
     ReviewReply,
     ServiceRatingSummary,
+    average,
 )
 
 NOTIFICATION_TITLE_MAX = 200
@@ -415,3 +416,27 @@ def unhide_review(*, review: Review, by, reason: str, now: datetime | None = Non
     )
     _copy_onto(review, locked)
     return locked
+
+
+# --- Repair ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebuild_figures(*, kind: str, pk: int) -> None:
+    """Rewrite one service's or provider's figures from a recount of its visible reviews.
+
+    The summary row is locked first, as every review write locks it, so a write under way
+    either finishes before the recount (which then sees it) or adds its change after.
+    """
+    summary_model, owner_model, group_by, _name = selectors.DRIFT_KINDS[kind]
+    summary_model.objects.get_or_create(pk=pk)
+    summary_model.objects.select_for_update().get(pk=pk)
+    figures = Review.objects.filter(is_hidden=False, **{group_by: pk}).aggregate(
+        **selectors.recount_expressions()
+    )
+    summary_model.objects.filter(pk=pk).update(**figures)
+    owner_model.objects.filter(pk=pk).update(
+        review_count=figures["review_count"],
+        rating_average=average(figures["rating_sum"], figures["review_count"]),
+    )
+    catalog_cache.invalidate_listings()
