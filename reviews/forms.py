@@ -3,6 +3,7 @@ from django import forms
 from .models import (
     COMMENT_MAX_LENGTH,
     RATING_WORDS,
+    REASON_MAX_LENGTH,
     REPLY_MAX_LENGTH,
     SUB_RATINGS,
     TITLE_MAX_LENGTH,
@@ -53,4 +54,15 @@ class ReplyForm(forms.Form):
         max_length=REPLY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write your reply first."},
+    )
+
+
+class ModerationForm(forms.Form):
+    """The reason asked for when hiding or unhiding reviews in Django admin."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept in each review's moderation record; the customer sees it beside "
+        "a hidden review.",
     )
