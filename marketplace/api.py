@@ -10,6 +10,8 @@ from accounts.services import AccountError
 from catalog.api import ERROR_STATUSES as CATALOG_ERROR_STATUSES
 from catalog.api import router as catalog_router
 from catalog.services import NotYourService
+from reviews.api import ERROR_STATUSES as REVIEW_ERROR_STATUSES
+from reviews.api import router as reviews_router
 
 from .api_errors import STATUS_DETAILS, domain_error_handler, error_body, install_error_handlers
 from .api_ratelimit import ApiRateThrottle
@@ -52,3 +54,6 @@ def api_health(request):
 api.add_router("/users/", accounts_router)
 # /categories/ and /services/...; /services/{id}/slots/ and /reviews/ belong to other apps.
 api.add_router("/", catalog_router)
+api.add_router("/", reviews_router)  # /reviews/create/ and /services/{id}/reviews/
+for error_class, status in REVIEW_ERROR_STATUSES.items():
+    api.add_exception_handler(error_class, domain_error_handler(api, status))
