@@ -8,6 +8,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import provider_required
 from accounts.models import ServiceProviderProfile, VerificationStatus
+from reviews import selectors as review_selectors
 
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
@@ -93,28 +94,57 @@ def category_detail(request, slug):
     return _search_page(request, category=category)
 
 
+def _reviews(request, **reviewed):
+    """The page's list of reviews; an HTMX sort or page link swaps only that list."""
+    return review_selectors.review_list(
+        sort=request.GET.get("sort"), page=request.GET.get("page"), viewer=request.user, **reviewed
+    )
+
+
 @require_GET
+@vary_on_headers("HX-Request")
 def service_detail(request, pk, slug):
-    service = get_object_or_404(selectors.public_services(), pk=pk)
+    service = get_object_or_404(selectors.public_services().select_related("rating_summary"), pk=pk)
     if service.slug != slug:
         return redirect(service, permanent=True)
     tree = selectors.category_tree()
     breadcrumbs = tree.ancestors(service.category_id) if service.category_id in tree.nodes else []
+    template = "catalog/service_detail.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#reviews"
     return render(
-        request, "catalog/service_detail.html", {"service": service, "breadcrumbs": breadcrumbs}
+        request,
+        template,
+        {
+            "service": service,
+            "breadcrumbs": breadcrumbs,
+            "reviews": _reviews(request, service=service),
+        },
     )
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def provider_detail(request, slug):
     provider = get_object_or_404(
-        ServiceProviderProfile.objects.select_related("user").prefetch_related("cities"),
+        ServiceProviderProfile.objects.select_related("user", "rating_summary").prefetch_related(
+            "cities"
+        ),
         slug=slug,
         verification_status=VerificationStatus.VERIFIED,
     )
     services_ = selectors.public_services().filter(provider=provider)
+    template = "catalog/provider_detail.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#reviews"
     return render(
-        request, "catalog/provider_detail.html", {"provider": provider, "services": services_}
+        request,
+        template,
+        {
+            "provider": provider,
+            "services": services_,
+            "reviews": _reviews(request, provider=provider),
+        },
     )
 
 

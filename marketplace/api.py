@@ -13,6 +13,8 @@ from booking.services import BookingError, NotAllowed, SlotTaken
 from catalog.api import ERROR_STATUSES as CATALOG_ERROR_STATUSES
 from catalog.api import router as catalog_router
 from catalog.services import NotYourService
+from reviews.api import ERROR_STATUSES as REVIEW_ERROR_STATUSES
+from reviews.api import router as reviews_router
 
 from .api_errors import STATUS_DETAILS, domain_error_handler, error_body, install_error_handlers
 from .api_ratelimit import ApiRateThrottle
@@ -79,3 +81,6 @@ api.add_router("/", catalog_router)
 # ends at its own slash), and booking's router lists /bookings/create/ before
 # /bookings/{booking_reference}/, so "create" is never taken for a reference.
 api.add_router("/", booking_router)
+api.add_router("/", reviews_router)  # /reviews/create/ and /services/{id}/reviews/
+for error_class, status in REVIEW_ERROR_STATUSES.items():
+    api.add_exception_handler(error_class, domain_error_handler(api, status))

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from accounts import services as account_services
 from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
 from booking import demo as booking_demo
+from reviews import demo as review_demo
 from catalog import services as catalog_services
 from catalog.models import Service, ServiceCategory
 
@@ -147,6 +148,7 @@ class DemoSeeder:
         booking_demo.seed_schedules(providers, rng)
         customer = User.objects.get(email="customer@example.com")
         booking_demo.seed_bookings(customer, providers, rng)
+        review_demo.seed_reviews(random.Random(f"{self.seed}-reviews"))
 
     def _fill_provider(self, rng, profile, last, top, verified, cities):
         suffix, bio = rng.choice(BUSINESS_SUFFIXES[top]), rng.choice(BIOS)

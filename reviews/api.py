@@ -1,0 +1,96 @@
+"""The reviews part of the JSON API: review a finished booking, read a service's reviews.
+
+Writes go through reviews.services and reads through reviews.selectors, as on the site.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+
+from booking import selectors as booking_selectors
+from booking.models import Booking
+from catalog import selectors as catalog_selectors
+from marketplace.api_auth import jwt_auth
+from marketplace.api_errors import ErrorOut
+
+from . import conf, selectors, services
+from .schemas import ReviewIn, ReviewListIn, ReviewOut, ReviewPageOut
+
+router = Router(tags=["reviews"])
+
+# How the API answers each review error; marketplace/api.py installs these (the most
+# specific class wins).
+ERROR_STATUSES = {
+    services.ReviewError: 400,
+    services.NotAllowed: 403,
+    services.NotNow: 409,
+}
+
+
+def _page_url(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@router.post(
+    "/reviews/create/",
+    auth=jwt_auth,
+    response={
+        201: ReviewOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Review one of your completed bookings",
+    description="One review per booking, by its customer, once the job is COMPLETED. The "
+    "service's and the provider's rating figures change at once and the provider is told. "
+    "404 for a booking you cannot see; 403 when you are not its customer (its provider, an "
+    "admin); 409 when the booking is not completed yet or already has a review; 400 naming "
+    "each bad field.",
+)
+def create_review(request, payload: ReviewIn):
+    try:
+        booking = booking_selectors.bookings_visible_to(request.user).get(
+            booking_reference=payload.booking.strip().upper()
+        )
+    except Booking.DoesNotExist:
+        raise Http404("No such booking.") from None
+    answers = payload.dict(exclude={"booking"})
+    try:
+        review = services.submit_review(booking=booking, customer=request.user, **answers)
+    except services.ReviewError as error:
+        if type(error) is services.ReviewError and error.field:
+            raise ValidationError({error.field: [error.message]}) from error
+        raise
+    return Status(201, review)
+
+
+@router.get(
+    "/services/{int:service_id}/reviews/",
+    response={200: ReviewPageOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="A service's reviews",
+    description=f"The visible reviews of a listed service, {conf.PAGE_SIZE} a page, with "
+    "the provider's replies. 404 when the service is not listed (paused, or its provider "
+    "not verified); 400 for an unknown `ordering` or a page past the last one.",
+)
+def list_service_reviews(request, service_id: int, filters: Query[ReviewListIn]):
+    service = get_object_or_404(
+        catalog_selectors.public_services().select_related("rating_summary"), pk=service_id
+    )
+    reviews = selectors.review_list(service=service, sort=filters.ordering, page=filters.page)
+    page = reviews.page
+    if filters.page > page.paginator.num_pages:  # the site shows the last page instead
+        raise ValidationError({"page": [f"The last page is {page.paginator.num_pages}."]})
+    return {
+        "count": page.paginator.count,
+        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+        "previous": (
+            _page_url(request, page.previous_page_number()) if page.has_previous() else None
+        ),
+        "results": list(page.object_list),
+    }

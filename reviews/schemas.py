@@ -1,0 +1,146 @@
+"""Request and response bodies of the reviews API, with the examples shown in the docs."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from .models import (
+    COMMENT_MAX_LENGTH,
+    MAX_RATING,
+    MIN_RATING,
+    REPLY_MAX_LENGTH,
+    SUB_RATINGS,
+    TITLE_MAX_LENGTH,
+)
+from .selectors import ReviewSort
+
+RATING = {"ge": MIN_RATING, "le": MAX_RATING}
+
+REVIEW_IN_EXAMPLE = {
+    "booking": "BK-7Q4K-9MZD",
+    "rating": 5,
+    "title": "Fixed the leak in an hour",
+    "comment": "Arrived on time, found the leak behind the dishwasher and cleaned up after.",
+    "quality_rating": 5,
+    "punctuality_rating": 5,
+    "professionalism_rating": 5,
+    "value_rating": 4,
+}
+REPLY_EXAMPLE = {
+    "text": "Thank you, Rosa! Call us if it ever drips again.",
+    "created_at": "2026-03-05T08:12:00Z",
+}
+REVIEW_EXAMPLE = {
+    "id": 31,
+    "service": 101,
+    "provider": 5,
+    "author": "Rosa D.",
+    "rating": 5,
+    "title": "Fixed the leak in an hour",
+    "comment": "Arrived on time, found the leak behind the dishwasher and cleaned up after.",
+    "quality_rating": 5,
+    "punctuality_rating": 5,
+    "professionalism_rating": 5,
+    "value_rating": 4,
+    "reply": REPLY_EXAMPLE,
+    "created_at": "2026-03-04T18:40:00Z",
+    "updated_at": "2026-03-04T18:40:00Z",
+}
+
+
+class ReviewIn(Schema):
+    booking: str = Field(
+        max_length=20,
+        description="The reference of your completed booking (`booking_reference`).",
+    )
+    rating: int = Field(**RATING, description="Overall, 1 (poor) to 5 (excellent).")
+    title: str = Field(max_length=TITLE_MAX_LENGTH, description="One line.")
+    comment: str = Field("", max_length=COMMENT_MAX_LENGTH)
+    quality_rating: int = Field(**RATING, description=SUB_RATINGS["quality_rating"])
+    punctuality_rating: int = Field(**RATING, description=SUB_RATINGS["punctuality_rating"])
+    professionalism_rating: int = Field(**RATING, description=SUB_RATINGS["professionalism_rating"])
+    value_rating: int = Field(**RATING, description=SUB_RATINGS["value_rating"])
+
+    model_config = ConfigDict(json_schema_extra={"examples": [REVIEW_IN_EXAMPLE]})
+
+
+class ReplyOut(Schema):
+    text: str = Field(max_length=REPLY_MAX_LENGTH)
+    created_at: datetime
+
+    model_config = ConfigDict(json_schema_extra={"examples": [REPLY_EXAMPLE]})
+
+
+class ReviewOut(Schema):
+    id: int
+    service: int = Field(description="The id of the service reviewed.")
+    provider: int = Field(description="The id of the provider reviewed.")
+    author: str = Field(description="The customer's first name and initial.")
+    rating: int
+    title: str
+    comment: str
+    quality_rating: int
+    punctuality_rating: int
+    professionalism_rating: int
+    value_rating: int
+    reply: ReplyOut | None = Field(description="The provider's public reply, or null.")
+    created_at: datetime
+    updated_at: datetime
+
+    model_config = ConfigDict(json_schema_extra={"examples": [REVIEW_EXAMPLE]})
+
+    @staticmethod
+    def resolve_service(review):
+        return review.service_id
+
+    @staticmethod
+    def resolve_provider(review):
+        return review.provider_id
+
+    @staticmethod
+    def resolve_author(review):
+        return review.author_name
+
+    @staticmethod
+    def resolve_reply(review):
+        return review.public_reply
+
+
+class ReviewPageOut(Schema):
+    count: int = Field(description="Visible reviews of the service.")
+    next: str | None = Field(description="Absolute URL of the next page, or null.")
+    previous: str | None = Field(description="Absolute URL of the previous page, or null.")
+    results: list[ReviewOut]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 23,
+                    "next": "https://marketplace.example.com/api/services/101/reviews/?ordering=highest&page=3",
+                    "previous": "https://marketplace.example.com/api/services/101/reviews/?ordering=highest&page=1",
+                    "results": [REVIEW_EXAMPLE],
+                }
+            ]
+        }
+    )
+
+
+ORDERING_MEANINGS = {
+    ReviewSort.NEWEST: "newest first (the default)",
+    ReviewSort.HIGHEST: "highest rating first, newest first within a rating",
+    ReviewSort.LOWEST: "lowest rating first, newest first within a rating",
+}
+
+
+class ReviewListIn(Schema):
+    ordering: ReviewSort = Field(
+        ReviewSort.NEWEST,
+        description="; ".join(
+            f"`{value}`: {meaning}" for value, meaning in ORDERING_MEANINGS.items()
+        )
+        + ".",
+        json_schema_extra={"example": ReviewSort.HIGHEST},
+    )
+    page: int = Field(1, ge=1, description="1 (the default) to the last page.")

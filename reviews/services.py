@@ -1,0 +1,442 @@
+"""Writes on reviews: submit, edit, reply, hide and unhide.
+
+Every function takes keyword arguments, runs in one transaction and raises a ReviewError
+whose message can be shown to the user as is; nothing is written when it raises.
+
+Figures: each change moves the service's and the provider's RatingSummary (sums, counts,
+1-5 distribution) by the difference it makes, with `UPDATE ... SET x = x + n` (F
+expressions), which row-locks the summary until commit; the review itself is re-read
+under `select_for_update` first, so the difference is computed from what is really stored.
+Locks are always taken review (or booking) → service summary → provider summary, so
+concurrent changes queue instead of deadlocking. `Service.rating_average/review_count` and
+the provider's are rewritten from the locked summary in the same transaction.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+
+from accounts.models import ServiceProviderProfile
+from booking.models import Booking, BookingStatus
+from catalog import cache as catalog_cache
+from catalog.models import Service
+from notifications.models import NotificationKind
+from notifications.services import notify
+
+from . import conf, selectors
+from .models import (
+    COMMENT_MAX_LENGTH,
+    MAX_RATING,
+    MIN_RATING,
+    RATED_FIELDS,
+    REASON_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    STAR_FIELDS,
+    SUB_RATINGS,
+    SUM_FIELDS,
+    TITLE_MAX_LENGTH,
+    ModerationAction,
+    ProviderRatingSummary,
+    Review,
+    ReviewModeration,
+    ReviewReply,
+    ServiceRatingSummary,
+    average,
+)
+
+NOTIFICATION_TITLE_MAX = 200
+NOTIFICATION_BODY_MAX = 500
+
+
+class ReviewError(Exception):
+    """A review rule was broken. `message` is safe to show; `field` names the input at
+    fault (a form field or API payload key), or is None when the whole request is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(ReviewError):
+    """This person may never do this (an API answers 403)."""
+
+
+class NotNow(ReviewError):
+    """The booking's or the review's state stands in the way (an API answers 409)."""
+
+
+class AlreadyReviewed(NotNow):
+    pass
+
+
+# --- Checking input ----------------------------------------------------------------------
+
+
+LABELS = {
+    "rating": "The overall rating",
+    **{field: f"The {label.lower()} rating" for field, label in SUB_RATINGS.items()},
+}
+
+
+def _clean_rating(value, field: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not MIN_RATING <= value <= MAX_RATING
+    ):
+        raise ReviewError(
+            f"{LABELS[field]} must be a whole number from {MIN_RATING} to {MAX_RATING}.",
+            field=field,
+        )
+    return value
+
+
+def _clean_text(value, *, field, label, max_length, required, one_line=False) -> str:
+    text = (value or "").strip()
+    if one_line:
+        # Titles travel into email subjects and notification titles: one line only.
+        text = " ".join(text.split())
+    if required and not text:
+        raise ReviewError(f"{label} is required.", field=field)
+    if len(text) > max_length:
+        raise ReviewError(f"{label} can be at most {max_length} characters.", field=field)
+    return text
+
+
+def _review_fields(*, rating, title, comment, **sub_ratings) -> dict:
+    ratings = {"rating": rating, **sub_ratings}
+    fields = {name: _clean_rating(ratings.get(name), name) for name in RATED_FIELDS}
+    fields["title"] = _clean_text(
+        title,
+        field="title",
+        label="A title",
+        max_length=TITLE_MAX_LENGTH,
+        required=True,
+        one_line=True,
+    )
+    fields["comment"] = _clean_text(
+        comment, field="comment", label="The comment", max_length=COMMENT_MAX_LENGTH, required=False
+    )
+    return fields
+
+
+# --- Figures -----------------------------------------------------------------------------
+
+
+def _contribution(review: Review) -> dict[str, int]:
+    """What one visible review adds to its summaries."""
+    figures = {"review_count": 1, STAR_FIELDS[review.rating]: 1}
+    for field, sum_field in SUM_FIELDS.items():
+        figures[sum_field] = getattr(review, field)
+    return figures
+
+
+def _difference(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {
+        name: after.get(name, 0) - before.get(name, 0)
+        for name in before.keys() | after.keys()
+        if after.get(name, 0) != before.get(name, 0)
+    }
+
+
+def _negated(figures: dict[str, int]) -> dict[str, int]:
+    return {name: -amount for name, amount in figures.items()}
+
+
+def _move_figures(*, service_id: int, provider_id: int, change: dict[str, int]) -> None:
+    """Add `change` to the service's and the provider's summaries and copy the new average
+    and count onto Service and ServiceProviderProfile (what search sorts and filters on)."""
+    if not change:
+        return
+    for summary_model, owner_model, owner_id in (
+        (ServiceRatingSummary, Service, service_id),
+        (ProviderRatingSummary, ServiceProviderProfile, provider_id),
+    ):
+        summary_model.objects.get_or_create(pk=owner_id)
+        summary_model.objects.filter(pk=owner_id).update(
+            **{name: F(name) + amount for name, amount in change.items()}
+        )
+        summary = summary_model.objects.get(pk=owner_id)
+        owner_model.objects.filter(pk=owner_id).update(
+            rating_average=summary.rating_average, review_count=summary.review_count
+        )
+    # Listings show averages and counts (search results, the home page).
+    catalog_cache.invalidate_listings()
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+
+def review_link(review: Review) -> str:
+    """Where a review is read and answered: its place on the service page."""
+    return f"{review.service.get_absolute_url()}#review-{review.pk}"
+
+
+def _notify_provider(review: Review) -> None:
+    title = f"New {review.rating}-star review of {review.service.title}: “{review.title}”"
+    notify(
+        recipient=review.provider.user,
+        kind=NotificationKind.REVIEW_RECEIVED,
+        event_key=f"review:{review.pk}:received",
+        title=Truncator(title).chars(NOTIFICATION_TITLE_MAX),
+        body=Truncator(review.comment).chars(NOTIFICATION_BODY_MAX),
+        url=review_link(review),
+    )
+
+
+def _notify_customer(review: Review, reply: ReviewReply) -> None:
+    title = f"{review.provider.display_name} replied to your review “{review.title}”"
+    notify(
+        recipient=review.customer,
+        kind=NotificationKind.REVIEW_REPLY,
+        event_key=f"review:{review.pk}:reply",
+        title=Truncator(title).chars(NOTIFICATION_TITLE_MAX),
+        body=Truncator(reply.text).chars(NOTIFICATION_BODY_MAX),
+        # Their booking page shows their review with the reply, whatever page of the
+        # service's reviews it has moved to since.
+        url=review.booking.get_absolute_url(),
+    )
+
+
+# --- Writes ------------------------------------------------------------------------------
+
+
+def _locked_review(review: Review) -> Review:
+    return (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("service", "provider__user", "customer", "booking")
+        .get(pk=review.pk)
+    )
+
+
+def _copy_onto(stale: Review, fresh: Review) -> None:
+    """Let the caller's object show what was saved."""
+    for field in fresh._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(fresh, field.attname))
+
+
+@transaction.atomic
+def submit_review(
+    *,
+    booking: Booking,
+    customer,
+    rating,
+    title: str,
+    comment: str = "",
+    quality_rating,
+    punctuality_rating,
+    professionalism_rating,
+    value_rating,
+    now: datetime | None = None,
+) -> Review:
+    """Record the customer's one review of their COMPLETED booking, move the service's and
+    the provider's figures with it, and tell the provider once the transaction commits."""
+    # The booking row lock makes a double submission wait and then see the first review.
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service", "provider__user")
+        .get(pk=booking.pk)
+    )
+    if customer is None or locked.customer_id != customer.pk:
+        raise NotAllowed("Only the customer who booked this job can review it.")
+    if locked.status != BookingStatus.COMPLETED:
+        status = BookingStatus(locked.status).label.lower()
+        raise NotNow(f"This booking is {status}; you can review it once the job is completed.")
+    if Review.objects.filter(booking=locked).exists():
+        raise AlreadyReviewed(
+            "You have already reviewed this booking; a booking gets one review. "
+            "You can change yours from the booking page while the edit window is open."
+        )
+    fields = _review_fields(
+        rating=rating,
+        title=title,
+        comment=comment,
+        quality_rating=quality_rating,
+        punctuality_rating=punctuality_rating,
+        professionalism_rating=professionalism_rating,
+        value_rating=value_rating,
+    )
+    review = Review.objects.create(
+        booking=locked,
+        customer=customer,
+        service=locked.service,
+        provider=locked.provider,
+        created_at=now or timezone.now(),
+        **fields,
+    )
+    _move_figures(
+        service_id=review.service_id,
+        provider_id=review.provider_id,
+        change=_contribution(review),
+    )
+    _notify_provider(review)
+    return review
+
+
+@transaction.atomic
+def edit_review(
+    *,
+    review: Review,
+    customer,
+    rating,
+    title: str,
+    comment: str = "",
+    quality_rating,
+    punctuality_rating,
+    professionalism_rating,
+    value_rating,
+    now: datetime | None = None,
+) -> Review:
+    """Change the customer's own review within the edit window; the figures move by the
+    difference."""
+    locked = _locked_review(review)
+    if customer is None or locked.customer_id != customer.pk:
+        raise NotAllowed("Only the customer who wrote this review can change it.")
+    if locked.is_hidden:
+        raise NotNow("This review was hidden by the marketplace team; it can no longer change.")
+    if not locked.is_editable(now):
+        raise NotNow(
+            f"Reviews can be changed for {conf.EDIT_WINDOW_DAYS} days after they are written; "
+            f"this one was written on {date_format(timezone.localtime(locked.created_at))}."
+        )
+    fields = _review_fields(
+        rating=rating,
+        title=title,
+        comment=comment,
+        quality_rating=quality_rating,
+        punctuality_rating=punctuality_rating,
+        professionalism_rating=professionalism_rating,
+        value_rating=value_rating,
+    )
+    before = _contribution(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, "updated_at"])
+    _move_figures(
+        service_id=locked.service_id,
+        provider_id=locked.provider_id,
+        change=_difference(before, _contribution(locked)),
+    )
+    _copy_onto(review, locked)
+    return locked
+
+
+@transaction.atomic
+def reply_to_review(
+    *, review: Review, provider_user, text: str, now: datetime | None = None
+) -> ReviewReply:
+    """Publish the provider's one reply under a visible review and tell the customer."""
+    locked = _locked_review(review)
+    if provider_user is None or locked.provider.user_id != provider_user.pk:
+        raise NotAllowed("Only the provider who did the job can reply to this review.")
+    if locked.is_hidden:
+        raise NotNow("This review is hidden, so it cannot be answered.")
+    if ReviewReply.objects.filter(review=locked).exists():
+        raise NotNow("You have already replied to this review; a review gets one reply.")
+    text = _clean_text(
+        text, field="text", label="Your reply", max_length=REPLY_MAX_LENGTH, required=True
+    )
+    reply = ReviewReply.objects.create(review=locked, text=text, created_at=now or timezone.now())
+    _notify_customer(locked, reply)
+    return reply
+
+
+def _require_staff(user, verb: str) -> None:
+    if user is None or not user.is_marketplace_staff:
+        raise NotAllowed(f"Only the marketplace team can {verb} reviews.")
+
+
+def _clean_reason(reason) -> str:
+    return _clean_text(
+        reason,
+        field="reason",
+        label="A reason",
+        max_length=REASON_MAX_LENGTH,
+        required=True,
+    )
+
+
+@transaction.atomic
+def hide_review(*, review: Review, by, reason: str, now: datetime | None = None) -> Review:
+    """Hide a review from every page and take it out of the figures, recording why."""
+    _require_staff(by, "hide")
+    reason = _clean_reason(reason)
+    locked = _locked_review(review)
+    if locked.is_hidden:
+        raise NotNow("This review is already hidden.")
+    now = now or timezone.now()
+    locked.is_hidden, locked.hidden_reason = True, reason
+    locked.hidden_by, locked.hidden_at = by, now
+    locked.save(
+        update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at", "updated_at"]
+    )
+    ReviewModeration.objects.create(
+        review=locked, action=ModerationAction.HIDDEN, reason=reason, by=by, at=now
+    )
+    _move_figures(
+        service_id=locked.service_id,
+        provider_id=locked.provider_id,
+        change=_negated(_contribution(locked)),
+    )
+    _copy_onto(review, locked)
+    return locked
+
+
+@transaction.atomic
+def unhide_review(*, review: Review, by, reason: str, now: datetime | None = None) -> Review:
+    """Show a hidden review again and count it again, recording why."""
+    _require_staff(by, "unhide")
+    reason = _clean_reason(reason)
+    locked = _locked_review(review)
+    if not locked.is_hidden:
+        raise NotNow("This review is not hidden.")
+    locked.is_hidden, locked.hidden_reason = False, ""
+    locked.hidden_by, locked.hidden_at = None, None
+    locked.save(
+        update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at", "updated_at"]
+    )
+    ReviewModeration.objects.create(
+        review=locked,
+        action=ModerationAction.SHOWN,
+        reason=reason,
+        by=by,
+        at=now or timezone.now(),
+    )
+    _move_figures(
+        service_id=locked.service_id,
+        provider_id=locked.provider_id,
+        change=_contribution(locked),
+    )
+    _copy_onto(review, locked)
+    return locked
+
+
+# --- Repair ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebuild_figures(*, kind: str, pk: int) -> None:
+    """Rewrite one service's or provider's figures from a recount of its visible reviews.
+
+    The summary row is locked first, as every review write locks it, so a write under way
+    either finishes before the recount (which then sees it) or adds its change after.
+    """
+    summary_model, owner_model, group_by, _name = selectors.DRIFT_KINDS[kind]
+    summary_model.objects.get_or_create(pk=pk)
+    summary_model.objects.select_for_update().get(pk=pk)
+    figures = Review.objects.filter(is_hidden=False, **{group_by: pk}).aggregate(
+        **selectors.recount_expressions()
+    )
+    summary_model.objects.filter(pk=pk).update(**figures)
+    owner_model.objects.filter(pk=pk).update(
+        review_count=figures["review_count"],
+        rating_average=average(figures["rating_sum"], figures["review_count"]),
+    )
+    catalog_cache.invalidate_listings()
