@@ -15,9 +15,9 @@ from django.utils.text import slugify
 from accounts import services as account_services
 from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
 from booking import demo as booking_demo
-from reviews import demo as review_demo
 from catalog import services as catalog_services
 from catalog.models import Service, ServiceCategory
+from reviews import demo as review_demo
 
 from .demo_content import (
     BIOS,
