@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from marketplace.admin_inlines import ReadOnlyInline
+
 from . import services
 from .forms import RejectionReasonForm
 from .models import (
@@ -82,22 +84,6 @@ def document_links(document):
         # An <img> ignores Content-Disposition, so the same view previews images.
         return format_html('{}<br><img src="{}" alt="" width="320" loading="lazy">', link, url)
     return link
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    view_on_site = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VerificationDocumentInline(ReadOnlyInline):

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from marketplace.admin_inlines import ReadOnlyInline
+
 from . import services
 from .models import (
     Booking,
@@ -11,19 +13,11 @@ from .models import (
 )
 
 
-class BookingStatusHistoryInline(admin.TabularInline):
+class BookingStatusHistoryInline(ReadOnlyInline):
     model = BookingStatusHistory
     fields = ["changed_at", "from_status", "to_status", "changed_by", "notes"]
     readonly_fields = fields
     ordering = ["changed_at", "id"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Booking)

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from marketplace.admin_inlines import ReadOnlyInline
+
 from . import services
 from .forms import ModerationForm
 from .models import Review, ReviewModeration, ReviewReply
@@ -18,18 +20,10 @@ class ReviewReplyInline(admin.StackedInline):
         return False
 
 
-class ReviewModerationInline(admin.TabularInline):
+class ReviewModerationInline(ReadOnlyInline):
     model = ReviewModeration
     fields = ["at", "action", "by", "reason"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)
