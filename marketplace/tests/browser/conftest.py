@@ -58,10 +58,21 @@ def _launch():
 
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, chromium_browser, live_server):
-    context = chromium_browser.new_context(base_url=live_server.url, **VIEWPORTS[request.param])
+    yield from _page(request, chromium_browser, live_server, device=request.param)
+
+
+@pytest.fixture
+def page_without_javascript(request, chromium_browser, live_server):
+    yield from _page(
+        request, chromium_browser, live_server, device="phone", java_script_enabled=False
+    )
+
+
+def _page(request, chromium_browser, live_server, *, device, **options):
+    context = chromium_browser.new_context(base_url=live_server.url, **VIEWPORTS[device], **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.device = request.param
+    page.device = device
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:

@@ -36,6 +36,14 @@ def log_in(page, email):
 
 
 def test_customer_searches_books_and_sees_the_booking(page, plumbing_service):
+    book_as_a_new_customer(page, plumbing_service, javascript=True)
+
+
+def test_the_same_journey_works_with_javascript_off(page_without_javascript, plumbing_service):
+    book_as_a_new_customer(page_without_javascript, plumbing_service, javascript=False)
+
+
+def book_as_a_new_customer(page, plumbing_service, *, javascript):
     customer = CustomerFactory(email="rosa@example.com")
 
     page.goto("/search/")
@@ -43,9 +51,10 @@ def test_customer_searches_books_and_sees_the_booking(page, plumbing_service):
     page.get_by_label("What do you need?").press("Enter")
     expect(page.locator("#results")).to_contain_text("Leak repair and pipe fixing")
     filters = page.locator("details.filters-more")
-    # Phones fold the filters away; wide screens show them open.
-    assert filters.evaluate("details => details.open") is (page.device == "desktop")
-    if page.device == "phone":
+    if javascript:
+        # Phones fold the filters away; wide screens show them open.
+        assert filters.evaluate("details => details.open") is (page.device == "desktop")
+    if not page.get_by_label("City").is_visible():
         page.get_by_text("Filters and sorting").click()
     page.get_by_label("City").select_option(label="Austin, TX")
     page.get_by_label("Max price").fill("100")
