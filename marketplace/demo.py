@@ -176,7 +176,7 @@ class DemoSeeder:
                 title=title,
                 slug=slugify(title),
                 short_description=short,
-                description=f"{short}\n\n{profile.bio}",
+                description=f"{profile.bio}\n\nEvery job starts with a free quote and ends with a tidy finish.",
                 pricing_type=pricing,
                 base_price=price,
                 duration_minutes=minutes,
