@@ -120,6 +120,11 @@ class SlotFinder:
         self.today = self.now.astimezone(self.zone).date()
         self.last_bookable_day = self.today + timedelta(days=self.schedule.max_advance_days)
         self.first_day, self.last_day = first_day, last_day
+        # Only days inside the booking window can have slots: load data for those alone.
+        # This also keeps date arithmetic away from the calendar's ends (year 1, 9999),
+        # where a date typed into a URL would otherwise overflow.
+        self.load_from = max(first_day, self.today)
+        self.load_until = min(last_day, self.last_bookable_day)
 
         self.windows = self._load_windows()
         self.days_off = self._load_days_off()
@@ -146,12 +151,14 @@ class SlotFinder:
 
     def _load_days_off(self) -> set[date]:
         days = set()
+        if self.load_from > self.load_until:
+            return days
         rows = TimeOff.objects.filter(
-            provider=self.provider, start_date__lte=self.last_day, end_date__gte=self.first_day
+            provider=self.provider, start_date__lte=self.load_until, end_date__gte=self.load_from
         ).values_list("start_date", "end_date")
         for start, end in rows:
-            day = max(start, self.first_day)
-            while day <= min(end, self.last_day):
+            day = max(start, self.load_from)
+            while day <= min(end, self.load_until):
                 days.add(day)
                 day += timedelta(days=1)
         return days
@@ -159,11 +166,13 @@ class SlotFinder:
     def _load_busy(self, rescheduling) -> list[tuple[datetime, datetime]]:
         # Working intervals never cross local midnight, so bookings overlapping the range's
         # local days are all that can collide with its slots.
+        if self.load_from > self.load_until:
+            return []
         bookings = Booking.objects.filter(
             provider=self.provider,
             status__in=ACTIVE_STATUSES,
-            starts_at__lt=self._local_midnight(self.last_day + timedelta(days=1)),
-            blocked_until__gt=self._local_midnight(self.first_day),
+            starts_at__lt=self._local_midnight(self.load_until + timedelta(days=1)),
+            blocked_until__gt=self._local_midnight(self.load_from),
         )
         if rescheduling is not None:
             bookings = bookings.exclude(pk=rescheduling.pk)

@@ -371,3 +371,10 @@ def test_a_booking_is_found_only_by_the_people_it_concerns(now):
     for outsider in (CustomerFactory(), other_booking.provider.user):
         with pytest.raises(Booking.DoesNotExist):
             selectors.booking_for_user(user=outsider, reference=reference)
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1)])
+def test_days_at_the_ends_of_the_calendar_have_no_slots(now, day):
+    service = bookable_service(time_zone="Asia/Tokyo")
+
+    assert selectors.free_slots(service=service, date=day) == []

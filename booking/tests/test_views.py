@@ -392,3 +392,12 @@ def test_bookings_stay_visible_to_both_sides_after_the_provider_is_revoked(clien
         client.force_login(person)
         assert client.get(booking.get_absolute_url()).status_code == 200
     assert client.get(service.get_absolute_url()).status_code == 404  # gone from the catalog
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01", "2026-02-30", "tomorrow"])
+def test_a_date_typed_into_the_address_never_breaks_the_page(client, now, service, typed):
+    response = client.get(
+        reverse("booking:book_time", args=[service.pk]), {"date": typed}, follow=True
+    )
+
+    assert response.status_code == 200
