@@ -24,6 +24,7 @@ from catalog.models import Service
 from catalog.selectors import public_services
 from marketplace.api_auth import jwt_auth
 from marketplace.api_errors import ErrorOut
+from marketplace.api_pagination import page_url
 from marketplace.api_ratelimit import rate_limit
 
 from . import selectors, services
@@ -206,12 +207,6 @@ def create_booking(request, payload: BookingIn):
 # --- A user's bookings ---------------------------------------------------------------
 
 
-def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @router.get(
     "/bookings/",
     auth=jwt_auth,
@@ -238,8 +233,8 @@ def list_bookings(request, filters: Query[BookingFiltersIn]):
         raise ValidationError({"page": [f"The last page is {last_page}."]})
     return {
         "count": count,
-        "next": _page_url(request, page + 1) if page < last_page else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "next": page_url(request, page + 1) if page < last_page else None,
+        "previous": page_url(request, page - 1) if page > 1 else None,
         "results": bookings[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
     }
 

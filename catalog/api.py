@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 
 from marketplace.api_auth import jwt_auth
 from marketplace.api_errors import ErrorOut
+from marketplace.api_pagination import page_url
 
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
@@ -83,12 +84,6 @@ def list_categories(request):
 # --- Search and one service ----------------------------------------------------------
 
 
-def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @router.get(
     "/services/",
     response={200: ServicePageOut, 400: ErrorOut, 429: ErrorOut},
@@ -113,8 +108,8 @@ def search_services(request, filters: Query[ServiceSearchIn]):
     return {
         "count": results.count,
         "count_is_capped": results.count_is_capped,
-        "next": _page_url(request, results.page + 1) if results.has_next else None,
-        "previous": _page_url(request, results.page - 1) if results.has_previous else None,
+        "next": page_url(request, results.page + 1) if results.has_next else None,
+        "previous": page_url(request, results.page - 1) if results.has_previous else None,
         "corrected_query": results.corrected_query or None,
         "results": results.services,
     }

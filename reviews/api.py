@@ -13,6 +13,7 @@ from booking.models import Booking
 from catalog import selectors as catalog_selectors
 from marketplace.api_auth import jwt_auth
 from marketplace.api_errors import ErrorOut
+from marketplace.api_pagination import page_url
 
 from . import conf, selectors, services
 from .schemas import ReviewIn, ReviewListIn, ReviewOut, ReviewPageOut
@@ -26,12 +27,6 @@ ERROR_STATUSES = {
     services.NotAllowed: 403,
     services.NotNow: 409,
 }
-
-
-def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 @router.post(
@@ -88,9 +83,9 @@ def list_service_reviews(request, service_id: int, filters: Query[ReviewListIn])
         raise ValidationError({"page": [f"The last page is {page.paginator.num_pages}."]})
     return {
         "count": page.paginator.count,
-        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+        "next": page_url(request, page.next_page_number()) if page.has_next() else None,
         "previous": (
-            _page_url(request, page.previous_page_number()) if page.has_previous() else None
+            page_url(request, page.previous_page_number()) if page.has_previous() else None
         ),
         "results": list(page.object_list),
     }
