@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -199,25 +199,54 @@ class SearchResults:
         return self.page < self.num_pages
 
 
-def correct_query_words(words: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class QueryWords:
+    """The query's words after spelling correction, with how common the rarest one is."""
+
+    words: list[str]
+    # Share of listings holding the rarest word, from PostgreSQL's statistics (0 when unknown).
+    share: float = 0.0
+
+
+# The vocabulary check and the word statistics in one round trip. `share` is the summed
+# frequency of the most common lexemes each word is a prefix of (pg_stats keeps them for
+# the search vector after ANALYZE); a word missing there is rarer than all of them.
+_CORRECT_AND_MEASURE_SQL = """
+WITH stats AS (
+    SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS freqs
+    FROM pg_stats
+    WHERE schemaname = current_schema() AND tablename = 'catalog_service'
+      AND attname = 'search_vector'
+)
+SELECT q.w, chosen.word,
+       (SELECT coalesce(sum(m.freq), 0)
+          FROM stats, unnest(stats.lexemes, stats.freqs) AS m(lexeme, freq),
+               unnest(tsvector_to_array(to_tsvector('english', chosen.word))) AS stem
+         WHERE starts_with(m.lexeme, stem))
+FROM unnest(%s::text[]) WITH ORDINALITY AS q(w, n)
+CROSS JOIN LATERAL (
+    SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM catalog_searchterm t WHERE t.word LIKE q.w || '%%') THEN q.w
+        ELSE coalesce((SELECT t.word FROM catalog_searchterm t WHERE t.word %% q.w
+                        ORDER BY similarity(t.word, q.w) DESC, t.word LIMIT 1), q.w)
+    END AS word
+) AS chosen
+ORDER BY q.n
+"""
+
+
+def correct_query_words(words: list[str]) -> QueryWords:
     """Replace words no listing contains by the closest word that one does ("plumbr" → "plumbing")."""
     if not words:
-        return words
+        return QueryWords(words)
     if settings.IS_POSTGRES:
         with connection.cursor() as cursor:
-            # One round trip for every word: is it a known prefix, else its best trigram match.
-            cursor.execute(
-                """
-                SELECT q.w,
-                       EXISTS (SELECT 1 FROM catalog_searchterm t WHERE t.word LIKE q.w || '%%'),
-                       (SELECT t.word FROM catalog_searchterm t
-                         WHERE t.word %% q.w
-                         ORDER BY similarity(t.word, q.w) DESC, t.word LIMIT 1)
-                FROM unnest(%s::text[]) WITH ORDINALITY AS q(w, n) ORDER BY q.n
-                """,
-                [words],
-            )
-            return [word if known or not best else best for word, known, best in cursor.fetchall()]
+            cursor.execute(_CORRECT_AND_MEASURE_SQL, [words])
+            rows = cursor.fetchall()
+        return QueryWords(
+            [chosen for _word, chosen, _share in rows],
+            min(float(share) for _word, _chosen, share in rows),
+        )
     vocabulary = list(SearchTerm.objects.values_list("word", flat=True))
     corrected = []
     for word in words:
@@ -227,7 +256,7 @@ def correct_query_words(words: list[str]) -> list[str]:
             corrected.append(
                 next(iter(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.6)), word)
             )
-    return corrected
+    return QueryWords(corrected)
 
 
 def _text_filter(queryset: QuerySet[Service], words: list[str]) -> QuerySet[Service]:
@@ -247,26 +276,90 @@ def _tsquery(words: list[str]) -> SearchQuery:
     return SearchQuery(prefix_tsquery(words), search_type="raw", config="english")
 
 
-def _page_ids(matches: QuerySet[Service], words: list[str], sort: str, offset: int) -> list[int]:
+def _page_ids(matches: QuerySet[Service], sort: str, offset: int) -> list[int]:
     """Primary keys of one page, found on the service table alone before anything is joined."""
     ordering = ORDERINGS.get(sort, ORDERINGS[Sort.RATING])
-    if words and settings.IS_POSTGRES:
-        # Sorting every match of a common word (or walking a price index past thousands of
-        # non-matching rows) is what makes text search slow at scale. Results stop at
-        # COUNT_CAP anyway, so the candidates are the best-rated COUNT_CAP matches, an
-        # index walk that stops early, and the chosen order applies within them. With
-        # fewer matches than that, every order is exact.
-        candidates = matches.order_by(*ORDERINGS[Sort.RATING]).values("pk")[:COUNT_CAP]
-        page = Service.objects.filter(pk__in=candidates)
-        if sort == Sort.RELEVANCE:
-            page = page.annotate(rank=SearchRank(F("search_vector"), _tsquery(words)))
-            ordering = ["-rank", *ORDERINGS[Sort.RATING]]
-        return list(
-            page.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
-        )
     return list(
         matches.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
     )
+
+
+# --- Text search on PostgreSQL ---------------------------------------------------------
+#
+# Results stop at COUNT_CAP, so a text search needs at most the best-rated COUNT_CAP + 1
+# matches: they give the capped count, and every order applies within them (with fewer
+# matches than that, every order is exact). There are two ways to find them, and the
+# planner picks badly between them because it multiplies the words' frequencies as if
+# they were independent ("water" and "heater" travel together: it expects 6,000 matches
+# of 930,000 listings and finds 77,000, then reads the whole table to sort them).
+# - Walk the rating index and test each listing: cheap when matches are dense, since it
+#   stops at the (COUNT_CAP + 1)th; hopeless when they are sparse.
+# - Take every match from the GIN index, then sort: cheap when matches are few.
+# The rarest word's share of listings bounds the matches from above, so it chooses: the
+# walk when it should stop early, within a window it may not pass; the index otherwise,
+# and when the walk ran out of window.
+WALK_MIN_SHARE = 0.03
+WALK_WINDOW_FACTOR = 3
+
+_CANDIDATE_COLUMNS = ("id", "rating_average", "review_count", "base_price", "created_at")
+
+
+def _walk_rating_index(matches: QuerySet[Service], words: list[str], window: int) -> list[tuple]:
+    walked = matches.order_by(*ORDERINGS[Sort.RATING]).values(
+        *_CANDIDATE_COLUMNS, vector=F("search_vector")
+    )[:window]
+    inner, params = walked.query.sql_with_params()
+    sql = (
+        "SELECT w.id, w.rating_average, w.review_count, w.base_price, w.created_at,"
+        " ts_rank(w.vector, to_tsquery('english', %s))"
+        f" FROM ({inner}) AS w WHERE w.vector @@ to_tsquery('english', %s) LIMIT %s"
+    )
+    query = prefix_tsquery(words)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query, *params, query, COUNT_CAP + 1])
+        return cursor.fetchall()
+
+
+def _every_match_by_index(matches: QuerySet[Service], words: list[str]) -> list[tuple]:
+    found = _text_filter(matches, words).order_by().values(*_CANDIDATE_COLUMNS)
+    inner, params = found.query.sql_with_params()
+    # MATERIALIZED keeps the planner from walking the rating index instead.
+    sql = (
+        f"WITH m AS MATERIALIZED ({inner})"
+        " SELECT best.id, best.rating_average, best.review_count, best.base_price,"
+        " best.created_at, ts_rank(s.search_vector, to_tsquery('english', %s))"
+        " FROM (SELECT * FROM m ORDER BY rating_average DESC, review_count DESC, id DESC"
+        " LIMIT %s) AS best JOIN catalog_service s ON s.id = best.id"
+        " ORDER BY best.rating_average DESC, best.review_count DESC, best.id DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, prefix_tsquery(words), COUNT_CAP + 1])
+        return cursor.fetchall()
+
+
+def _text_candidates(matches: QuerySet[Service], query: QueryWords) -> list[tuple]:
+    """The best-rated COUNT_CAP + 1 text matches: (id, rating, reviews, price, created, rank)."""
+    if query.share >= WALK_MIN_SHARE:
+        window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / query.share)
+        walked = _walk_rating_index(matches, query.words, window)
+        if len(walked) > COUNT_CAP:
+            return walked
+    return _every_match_by_index(matches, query.words)
+
+
+def _sorted_candidates(candidates: list[tuple], sort: str) -> list[int]:
+    """Candidate ids in the chosen order; they arrive best rated first."""
+    column = {name: index for index, name in enumerate(_CANDIDATE_COLUMNS)} | {"pk": 0}
+    if sort == Sort.RELEVANCE:
+        ordering = ["-rank", *ORDERINGS[Sort.RATING]]
+    else:
+        ordering = ORDERINGS.get(sort, ORDERINGS[Sort.RATING])
+    rows = list(candidates)
+    for field_name in reversed(ordering):  # stable sorts, least significant key first
+        descending = field_name.startswith("-")
+        index = 5 if field_name == "-rank" else column[field_name.lstrip("-")]
+        rows.sort(key=lambda row: row[index], reverse=descending)
+    return [row[0] for row in rows]
 
 
 def search_services(filters: SearchFilters) -> SearchResults:
@@ -291,14 +384,22 @@ def search_services(filters: SearchFilters) -> SearchResults:
         matches = matches.filter(pricing_type=filters.pricing_type)
 
     words = query_words(filters.q)
-    corrected = correct_query_words(words)
-    if words:
-        matches = _text_filter(matches, corrected)
-
-    count = matches.order_by()[: COUNT_CAP + 1].count()
+    query = correct_query_words(words)
+    candidates = None
+    if words and settings.IS_POSTGRES:
+        candidates = _text_candidates(matches, query)
+        count = len(candidates)
+    else:
+        if words:
+            matches = _text_filter(matches, query.words)
+        count = matches.order_by()[: COUNT_CAP + 1].count()
     num_pages = max(1, -(-min(count, COUNT_CAP) // PAGE_SIZE))
     page = min(max(filters.page, 1), num_pages)
-    ids = _page_ids(matches, corrected, filters.sort, (page - 1) * PAGE_SIZE) if count else []
+    offset = (page - 1) * PAGE_SIZE
+    if candidates is not None:
+        ids = _sorted_candidates(candidates[:COUNT_CAP], filters.sort)[offset : offset + PAGE_SIZE]
+    else:
+        ids = _page_ids(matches, filters.sort, offset) if count else []
     by_id = public_services().in_bulk(ids)
     return SearchResults(
         services=[by_id[pk] for pk in ids if pk in by_id],
@@ -306,7 +407,7 @@ def search_services(filters: SearchFilters) -> SearchResults:
         count_is_capped=count > COUNT_CAP,
         page=page,
         num_pages=num_pages,
-        corrected_query=" ".join(corrected) if corrected != words else "",
+        corrected_query=" ".join(query.words) if query.words != words else "",
         words=words,
     )
 

@@ -372,7 +372,7 @@ def test_search_query_count_is_constant(client, count, django_assert_num_queries
     ServiceFactory.create_batch(count, category=category, title="Pipe fix")
     client.get(SERVICES)  # warm the category and city caches, as any earlier client does
 
-    with django_assert_num_queries(4):  # vocabulary check, count, page ids, those rows
+    with django_assert_num_queries(3):  # vocabulary and word statistics, best matches, rows
         response = client.get(SERVICES, {"q": "pipe", "category": category.slug})
 
     assert response.json()["count"] == count

@@ -3,10 +3,19 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from accounts.tests.factories import CityFactory, ProviderFactory
+from catalog import selectors
 from catalog.models import PricingType
-from catalog.selectors import PAGE_SIZE, SearchFilters, Sort, category_tree, search_services
+from catalog.selectors import (
+    PAGE_SIZE,
+    SearchFilters,
+    Sort,
+    category_tree,
+    correct_query_words,
+    search_services,
+)
 
 from .factories import CategoryFactory, ServiceFactory
 
@@ -132,3 +141,74 @@ def test_text_that_is_only_symbols_lists_everything():
     ServiceFactory(title="Anything")
 
     assert titles(q="!!! %%% '") == ["Anything"]
+
+
+def analyze_listings():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_service")
+
+
+def test_word_statistics_say_how_common_the_rarest_word_is():
+    ServiceFactory.create_batch(6, title="Window cleaning")
+    ServiceFactory.create_batch(2, title="Window fitting")
+    ServiceFactory.create_batch(2, title="Garden design")
+    analyze_listings()
+
+    assert correct_query_words(["window"]).share == pytest.approx(0.8)
+    assert correct_query_words(["window", "clean"]).share == pytest.approx(0.6)
+    assert correct_query_words(["harpsichord"]).share == 0
+
+
+@pytest.fixture
+def dense_listings(monkeypatch):
+    """Twelve "pipe" listings among fifteen, with distinct ratings, prices and ages."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 8)
+    for n in range(12):
+        ServiceFactory(
+            title=f"Pipe job {n}",
+            description="pipe " * (n % 4),  # relevance differs too
+            base_price=Decimal(40 + (n * 37) % 100),
+            rating_average=Decimal(f"{3 + (n * 7 % 12) / 10:.1f}"),
+            review_count=n,
+        )
+    ServiceFactory.create_batch(3, title="Garden design")
+    analyze_listings()
+
+
+def search_each_way(monkeypatch, **filters):
+    """The same search through the rating-index walk and through the GIN index."""
+    walks = []
+    real_walk = selectors._walk_rating_index
+    monkeypatch.setattr(
+        selectors, "_walk_rating_index", lambda *a: walks.append(a) or real_walk(*a)
+    )
+    monkeypatch.setattr(selectors, "WALK_MIN_SHARE", 0.01)
+    walked = search_services(SearchFilters(**filters))
+    monkeypatch.setattr(selectors, "WALK_MIN_SHARE", 2.0)
+    indexed = search_services(SearchFilters(**filters))
+    assert len(walks) == 1
+    return walked, indexed
+
+
+@pytest.mark.parametrize("sort", [choice for choice, _label in Sort.CHOICES])
+@pytest.mark.parametrize("page", [1, 2])
+def test_dense_words_find_the_same_page_whichever_index_is_walked(
+    dense_listings, monkeypatch, sort, page
+):
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+
+    walked, indexed = search_each_way(monkeypatch, q="pipe", sort=sort, page=page)
+
+    assert [s.pk for s in walked.services] == [s.pk for s in indexed.services]
+    assert len(walked.services) == 3
+    assert (walked.count, walked.count_is_capped) == (indexed.count, True) == (8, True)
+
+
+def test_a_walk_that_runs_out_of_window_falls_back_to_the_index(dense_listings, monkeypatch):
+    monkeypatch.setattr(selectors, "WALK_WINDOW_FACTOR", 0.1)
+
+    walked, indexed = search_each_way(monkeypatch, q="pipe job", max_price=Decimal("90"))
+
+    assert [s.pk for s in walked.services] == [s.pk for s in indexed.services]
+    assert walked.count == indexed.count == len(titles(q="pipe", max_price=Decimal("90")))
+    assert walked.count > 0

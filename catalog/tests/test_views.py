@@ -215,7 +215,7 @@ def test_search_page_query_count_is_constant(client, count, django_assert_num_qu
     ServiceFactory.create_batch(count, category=category, title="Pipe fix")
     client.get(SEARCH)  # warm the category and city caches
 
-    with django_assert_num_queries(4):  # vocabulary check, count, page ids, those rows
+    with django_assert_num_queries(3):  # vocabulary and word statistics, best matches, rows
         response = client.get(SEARCH, {"q": "pipe", "category": category.slug})
 
     assert response.context["results"].count == count
