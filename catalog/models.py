@@ -83,9 +83,12 @@ class Service(models.Model):
         # Public listings filter on is_listed first; partial indexes keep them small.
         indexes = [
             models.Index(fields=["provider", "-created_at"], name="service_provider_idx"),
+            # Covers the provider so counting a category's listings in a city never
+            # reads the table.
             models.Index(
                 fields=["category", "base_price"],
                 name="service_listed_category_idx",
+                include=["provider"],
                 condition=models.Q(is_listed=True),
             ),
             models.Index(
