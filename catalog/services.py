@@ -45,6 +45,15 @@ class ServiceHasBookings(CatalogError):
 # --- Derived search data ---------------------------------------------------------
 
 
+# A service's search vector from its row `s` and its category's row `c`.
+SEARCH_VECTOR_SQL = """
+    setweight(to_tsvector('english', s.title), 'A')
+    || setweight(to_tsvector('english', s.short_description), 'B')
+    || setweight(to_tsvector('english', s.description), 'C')
+    || setweight(to_tsvector('english', c.search_terms), 'D')
+"""
+
+
 def refresh_search_vectors(service_ids=None, *, first_id=None) -> None:
     """Recompute the weighted search vector of the given services (all when neither is given)."""
     if not settings.IS_POSTGRES:
@@ -57,11 +66,7 @@ def refresh_search_vectors(service_ids=None, *, first_id=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE catalog_service AS s SET search_vector =
-                setweight(to_tsvector('english', s.title), 'A')
-                || setweight(to_tsvector('english', s.short_description), 'B')
-                || setweight(to_tsvector('english', s.description), 'C')
-                || setweight(to_tsvector('english', c.search_terms), 'D')
+            UPDATE catalog_service AS s SET search_vector = {SEARCH_VECTOR_SQL}
             FROM catalog_servicecategory AS c
             WHERE c.id = s.category_id {where}
             """,

@@ -15,16 +15,17 @@ def next_ids(model, count: int) -> range:
     return ids
 
 
-def copy_rows(model, rows: list[dict]) -> None:
+def copy_rows(model, rows: list[dict], *, table: str | None = None) -> None:
     """Insert `rows` (field name → value) with COPY; fields left out get their defaults.
 
     Every concrete field is written, so a field added to the model later is covered by
-    its default instead of breaking the load.
+    its default instead of breaking the load. `table` loads a staging table shaped like
+    the model's instead.
     """
     fields = [f for f in model._meta.concrete_fields]
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    sql = f"COPY {connection.ops.quote_name(table or model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor behind Django's wrapper, same transaction
         with raw.copy(sql) as copy:
