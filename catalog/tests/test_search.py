@@ -157,6 +157,7 @@ def test_word_statistics_say_how_common_the_rarest_word_is():
     assert correct_query_words(["window"]).share == pytest.approx(0.8)
     assert correct_query_words(["window", "clean"]).share == pytest.approx(0.6)
     assert correct_query_words(["harpsichord"]).share == 0
+    assert correct_query_words(["window"]).listings == 10
 
 
 @pytest.fixture
@@ -182,9 +183,9 @@ def search_each_way(monkeypatch, **filters):
     monkeypatch.setattr(
         selectors, "_walk_rating_index", lambda *a: walks.append(a) or real_walk(*a)
     )
-    monkeypatch.setattr(selectors, "WALK_MIN_SHARE", 0.01)
+    monkeypatch.setattr(selectors, "WALK_COST_RATIO", 0)
     walked = search_services(SearchFilters(**filters))
-    monkeypatch.setattr(selectors, "WALK_MIN_SHARE", 2.0)
+    monkeypatch.setattr(selectors, "WALK_COST_RATIO", 1e9)
     indexed = search_services(SearchFilters(**filters))
     assert len(walks) == 1
     return walked, indexed
