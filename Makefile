@@ -32,9 +32,16 @@ run: install
 	@$(PY) manage.py seed_demo --if-empty
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-check-services: install
+check-services: install node_modules/.installed
 	@scripts/ensure-system-packages
 	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) scripts/check_services.py
+
+# axe-core for the browser tests' accessibility checks, from package-lock.json; reinstalled
+# when the lock changes (npm dates the files it unpacks in 1985, hence the stamp file).
+node_modules/.installed: package.json package-lock.json
+	@scripts/ensure-system-packages
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 test: check-services
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true HUEY_NAME=marketplace-test \
