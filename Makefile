@@ -15,12 +15,13 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 SCALE ?= 1000000
 BENCH_ENV = DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=true
 
-.PHONY: help install run test lint format check-services bench-search
+.PHONY: help install run test lint format check-services bench-search screenshots
 
 help:
 	@echo "make run    install, migrate, load demo data, serve http://$(HOST):$(PORT) with the Huey consumer"
 	@echo "make test   install and run the whole suite on PostgreSQL and Redis"
 	@echo "make lint   ruff check and format check"
+	@echo "make screenshots  PNGs of the main pages on a phone and a desktop into docs/screenshots/"
 	@echo "make bench-search  seed SCALE listings (default 1,000,000) and time the search query mix"
 
 install:
@@ -32,13 +33,25 @@ run: install
 	@$(PY) manage.py seed_demo --if-empty
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-check-services: install
+check-services: install node_modules/.installed
 	@scripts/ensure-system-packages
 	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) scripts/check_services.py
+
+# axe-core for the browser tests' accessibility checks, from package-lock.json; reinstalled
+# when the lock changes (npm dates the files it unpacks in 1985, hence the stamp file).
+node_modules/.installed: package.json package-lock.json
+	@scripts/ensure-system-packages
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 test: check-services
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true HUEY_NAME=marketplace-test \
 		$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# Not part of `make test`: pytest only provides the live server on PostgreSQL and Chromium.
+screenshots: check-services
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true HUEY_NAME=marketplace-screenshots \
+		$(PY) -m pytest marketplace/tests/browser/screenshots.py -q
 
 lint: install
 	$(PY) -m ruff check .

@@ -18,6 +18,13 @@ class AccountAdapter(DefaultAccountAdapter):
             phone=data.get("phone", ""),
         )
 
+    def get_signup_redirect_url(self, request):
+        # Asked once the confirmed email logs the new user in: a new provider has no
+        # business name yet, so their first login goes where any such login goes.
+        if request.user.is_authenticated:
+            return self.get_login_redirect_url(request)
+        return super().get_signup_redirect_url(request)
+
     def get_login_redirect_url(self, request):
         user = request.user
         # A provider's first stop is the business profile customers will see.

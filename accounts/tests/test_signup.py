@@ -108,6 +108,20 @@ def test_email_link_verifies_and_logs_in(client, mailoutbox):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [(Role.CUSTOMER, "accounts:dashboard"), (Role.PROVIDER, "accounts:provider_profile")],
+)
+def test_confirming_the_email_lands_a_new_provider_on_the_business_profile(
+    client, mailoutbox, role, landing
+):
+    client.post(SIGNUP, signup_data(role=role))
+
+    response = client.post(confirmation_link(mailoutbox[0]))
+
+    assert response["Location"] == reverse(landing)
+
+
 def test_login_by_email_is_case_insensitive(client):
     user = CustomerFactory(email="mixed@example.com")
 

@@ -61,6 +61,14 @@ def page(request, chromium_browser, live_server):
     yield from _page(request, chromium_browser, live_server, device=request.param)
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def page_for_axe(request, chromium_browser, live_server):
+    # Playwright puts axe-core in the page as an inline script, which the site's CSP
+    # (script-src 'self') rightly refuses; only these contexts bypass it, so every
+    # other browser test still runs under the real policy.
+    yield from _page(request, chromium_browser, live_server, device=request.param, bypass_csp=True)
+
+
 @pytest.fixture
 def page_without_javascript(request, chromium_browser, live_server):
     yield from _page(

@@ -1,4 +1,4 @@
-"""A new customer finds a worker, books a free slot through every step, and sees the booking."""
+"""A new customer signs up, confirms the email, finds a worker, books a free slot, sees the booking."""
 
 import re
 from datetime import time
@@ -6,10 +6,13 @@ from datetime import time
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, CityFactory, CustomerFactory
+from accounts.models import Role, User
+from accounts.tests.factories import CityFactory
 from booking.models import Booking
 from booking.tests.factories import bookable_service
 from catalog.tests.factories import CategoryFactory
+
+from .accounts import sign_up_and_confirm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,22 +32,31 @@ def plumbing_service():
     )
 
 
-def log_in(page, email):
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def test_customer_searches_books_and_sees_the_booking(page, plumbing_service):
+def test_new_customer_signs_up_searches_books_and_sees_the_booking(
+    page, plumbing_service, mailoutbox
+):
     book_as_a_new_customer(page, plumbing_service, javascript=True)
 
 
-def test_the_same_journey_works_with_javascript_off(page_without_javascript, plumbing_service):
+def test_the_same_journey_works_with_javascript_off(
+    page_without_javascript, plumbing_service, mailoutbox
+):
     book_as_a_new_customer(page_without_javascript, plumbing_service, javascript=False)
 
 
 def book_as_a_new_customer(page, plumbing_service, *, javascript):
-    customer = CustomerFactory(email="rosa@example.com")
+    sign_up_and_confirm(
+        page,
+        email="rosa@example.com",
+        first_name="Rosa",
+        last_name="Parra",
+        role_label="Book workers (customer)",
+    )
+    expect(page.locator(".messages")).to_contain_text("confirmed")
+    # Confirming the email logs the new customer in.
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("My bookings")
+    customer = User.objects.get(email="rosa@example.com")
+    assert (customer.role, customer.first_name) == (Role.CUSTOMER, "Rosa")
 
     page.goto("/search/")
     page.get_by_label("What do you need?").fill("plumb")
@@ -68,7 +80,6 @@ def book_as_a_new_customer(page, plumbing_service, *, javascript):
     expect(page.get_by_role("heading", name="Pick a time")).to_be_visible()
     page.locator("a.slot").first.click()
 
-    log_in(page, customer.email)  # booking needs an account: the login page comes back here
     page.get_by_label("Street address").fill("12 Elm Street")
     page.get_by_label("Postal code").fill("78701")
     page.get_by_label("City").select_option(label="Austin, TX")
