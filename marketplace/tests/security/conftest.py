@@ -1,0 +1,23 @@
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from .world import build_world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The A/B marketplace, built once per module inside a transaction rolled back at its
+    end; each test still runs in a savepoint of its own (the `db` fixture)."""
+    media = tmp_path_factory.mktemp("security-media")
+    with (
+        override_settings(
+            PRIVATE_MEDIA_ROOT=media / "private",
+            MEDIA_ROOT=media / "public",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)

@@ -1,0 +1,168 @@
+"""The API's access matrix: every operation of the OpenAPI schema, for every role.
+
+Roles call with their own access token (anonymous with none). Path parameters are A's
+service and A's booking; bodies are valid, so an answer says who may, not what is wrong.
+"""
+
+import dataclasses
+
+import pytest
+
+from accounts.tests.factories import PASSWORD
+from booking.schemas import local_time
+
+from .matrix import Ask, check, every, row
+from .world import access_token
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = row(401, 200, 200, 200, 200, 200, 200)
+
+
+def _service(world):
+    return {
+        "title": "Hijacked",
+        "category": world.a.service.category_id,
+        "base_price": "10.00",
+        "duration_minutes": 60,
+        "short_description": "x",
+    }
+
+
+def _booking(world):
+    slot = world.a.free_slot
+    return {
+        "service": world.a.service.pk,
+        "scheduled_date": slot.date().isoformat(),
+        "scheduled_time": local_time(slot),
+        "service_address": "1 Main Street",
+        "service_city": "austin-tx",
+        "service_postal_code": "78701",
+    }
+
+
+def _review(world):
+    return {
+        "booking": world.a.completed_booking.booking_reference,
+        "rating": 1,
+        "title": "Hijacked",
+        "quality_rating": 1,
+        "punctuality_rating": 1,
+        "professionalism_rating": 1,
+        "value_rating": 1,
+    }
+
+
+# "METHOD /api/path/" as in the schema → (path parameters from the world, Ask)
+API = {
+    "GET /api/health/": (None, Ask(every(200))),
+    "POST /api/users/register/": (
+        None,
+        Ask(
+            every(201),
+            method="post",
+            json=True,
+            data={
+                "email": "new-person@example.com",
+                "first_name": "New",
+                "last_name": "Person",
+                "password": "a-long-new-password-2026",
+                "password_confirm": "a-long-new-password-2026",
+                "role": "CUSTOMER",
+            },
+        ),
+    ),
+    "POST /api/users/login/": (
+        None,
+        Ask(
+            every(200),
+            method="post",
+            json=True,
+            data=lambda w: {"email": w.b.customer.email, "password": PASSWORD},
+        ),
+    ),
+    "POST /api/users/token/refresh/": (
+        None,
+        Ask(every(401), method="post", json=True, data={"refresh": "not-a-token"}),
+    ),
+    "GET /api/users/me/": (None, Ask(SIGNED_IN)),
+    "GET /api/categories/": (None, Ask(every(200))),
+    "GET /api/services/": (None, Ask(every(200), query="q=plumbing")),
+    "GET /api/services/{service_id}/": (None, Ask(every(200))),
+    "PATCH /api/services/{service_id}/": (
+        None,
+        Ask(
+            row(401, 403, 403, 200, 404, 403, 403),
+            method="patch",
+            json=True,
+            data={"title": "Hijacked"},
+        ),
+    ),
+    "DELETE /api/services/{service_id}/": (
+        None,
+        # A's service has bookings: pause it instead (409).
+        Ask(row(401, 403, 403, 409, 404, 403, 403), method="delete"),
+    ),
+    "POST /api/services/create/": (
+        None,
+        Ask(row(401, 403, 403, 201, 201, 403, 403), method="post", json=True, data=_service),
+    ),
+    "GET /api/services/{service_id}/slots/": (
+        None,
+        Ask(every(200), query=lambda w: f"date={w.a.free_slot.date().isoformat()}"),
+    ),
+    "POST /api/bookings/create/": (
+        None,
+        Ask(row(401, 201, 201, 403, 403, 403, 403), method="post", json=True, data=_booking),
+    ),
+    "GET /api/bookings/": (None, Ask(SIGNED_IN)),
+    "GET /api/bookings/{booking_reference}/": (None, Ask(row(401, 200, 404, 200, 404, 200, 200))),
+    "POST /api/bookings/{booking_reference}/status/": (
+        None,
+        # Customers cancel a request; a provider declines it rather than cancelling.
+        Ask(
+            row(401, 200, 404, 403, 404, 200, 200),
+            method="post",
+            json=True,
+            data={"status": "CANCELLED", "notes": "Hijacked"},
+        ),
+    ),
+    "POST /api/reviews/create/": (
+        None,
+        # A's completed booking already has A's review.
+        Ask(row(401, 409, 404, 403, 404, 403, 403), method="post", json=True, data=_review),
+    ),
+    "GET /api/services/{service_id}/reviews/": (None, Ask(every(200))),
+}
+
+
+def _url(operation, world):
+    path = operation.split(" ", 1)[1]
+    return path.format(
+        service_id=world.a.service.pk, booking_reference=world.a.booking.booking_reference
+    )
+
+
+@pytest.mark.parametrize("operation", list(API))
+def test_api_access_matrix(world, operation, settings):
+    # The matrix asks far more often than a person would; the limits have tests of their own.
+    settings.API_RATE_LIMIT_ANON = settings.API_RATE_LIMIT_USER = "100000/h"
+    ask = API[operation][1]
+    ask = dataclasses.replace(
+        ask, **{n: getattr(ask, n)(world) for n in ("data", "query") if callable(getattr(ask, n))}
+    )
+
+    problems = check(world, _url(operation, world), ask, api=True)
+
+    assert not problems, f"{operation}: " + "; ".join(problems)
+
+
+def test_b_lists_none_of_a_bookings(world, client):
+    for user in (world.b.customer, world.b.provider):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {access_token(user)}"}
+
+        body = client.get("/api/bookings/", **headers).content.decode()
+
+        assert world.b.booking.booking_reference in body  # their own
+        assert world.a.booking.booking_reference not in body
+        assert world.a.completed_booking.booking_reference not in body

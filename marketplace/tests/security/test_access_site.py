@@ -1,0 +1,330 @@
+"""The site's access matrix: every page, for every role, and what they get.
+
+Each pattern of the URL configuration has an entry (the meta-tests below fail on a
+pattern without one, and on an entry without a pattern). Arguments come from what "A"
+owns (see world.py); the B accounts must get 403/404 on A's things, change nothing of
+A's with a POST, and never see A's private details in an answer. The admin's patterns are
+checked by rule in test_access_admin.py, the API's operations in test_access_api.py.
+"""
+
+import dataclasses
+
+import pytest
+from django.urls import reverse
+
+from booking.schemas import local_time
+
+from .matrix import (
+    LOGIN,
+    REDIRECT,
+    Ask,
+    api_operations,
+    check,
+    every,
+    row,
+    signed_in,
+    url_patterns,
+)
+from .test_access_admin import ADMIN_PAGES, admin_pattern_rule
+from .test_access_api import API
+
+pytestmark = pytest.mark.django_db
+
+#                    anonymous  cust. A  cust. B  prov. A   prov. B  Admin  Superadmin
+PROVIDERS_ONLY = row(LOGIN, 403, 403, 200, 200, 403, 403)
+A_PROVIDERS_OWN = row(LOGIN, 403, 403, 200, 404, 403, 403)
+A_BOOKING = row(LOGIN, 200, 404, 200, 404, 200, 200)
+POST_ONLY = signed_in(405)
+PROVIDER_POST_ONLY = row(LOGIN, 403, 403, 405, 405, 403, 403)
+
+
+def _service_form(world):
+    service = world.a.service
+    return {
+        "title": "Hijacked",
+        "slug": "",
+        "category": service.category_id,
+        "short_description": "x",
+        "description": "",
+        "pricing_type": service.pricing_type,
+        "base_price": "1.00",
+        "currency": "USD",
+        "duration_minutes": 60,
+        "is_active": "on",
+    }
+
+
+def _slot_query(world):
+    slot = world.a.free_slot
+    return f"date={slot.date().isoformat()}&time={local_time(slot)}"
+
+
+def _review_answers(world):
+    return {
+        "rating": 1,
+        "title": "Hijacked",
+        "comment": "Hijacked",
+        "quality_rating": 1,
+        "punctuality_rating": 1,
+        "professionalism_rating": 1,
+        "value_rating": 1,
+    }
+
+
+# Each entry: the URL's arguments from the world, then one or more Asks.
+SITE = {
+    "catalog:home": (None, [Ask(every(200))]),
+    "catalog:search": (None, [Ask(every(200), query="q=plumbing")]),
+    "catalog:category": (lambda w: {"slug": w.a.service.category.slug}, [Ask(every(200))]),
+    "catalog:service_detail": (
+        lambda w: {"pk": w.a.service.pk, "slug": w.a.service.slug},
+        [Ask(every(200))],
+    ),
+    "catalog:provider_detail": (
+        lambda w: {"slug": w.a.provider.provider_profile.slug},
+        [Ask(every(200))],
+    ),
+    "catalog:my_services": (None, [Ask(PROVIDERS_ONLY)]),
+    "catalog:service_create": (
+        None,
+        # An empty form is shown again with its errors.
+        [Ask(PROVIDERS_ONLY), Ask(PROVIDERS_ONLY, method="post")],
+    ),
+    "catalog:service_edit": (
+        lambda w: {"pk": w.a.service.pk},
+        [
+            Ask(A_PROVIDERS_OWN),
+            Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post", data=_service_form),
+        ],
+    ),
+    "catalog:service_toggle": (
+        lambda w: {"pk": w.a.service.pk},
+        [
+            Ask(PROVIDER_POST_ONLY),
+            Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post"),
+        ],
+    ),
+    "catalog:service_delete": (
+        lambda w: {"pk": w.a.service.pk},
+        [
+            Ask(A_PROVIDERS_OWN),
+            # A's service has bookings: refused with a message, back to the list.
+            Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post"),
+        ],
+    ),
+    "booking:book_date": (lambda w: {"service_pk": w.a.service.pk}, [Ask(every(200))]),
+    "booking:book_time": (
+        lambda w: {"service_pk": w.a.service.pk},
+        [Ask(every(200), query=lambda w: f"date={w.a.free_slot.date().isoformat()}")],
+    ),
+    "booking:book_details": (
+        lambda w: {"service_pk": w.a.service.pk},
+        [
+            Ask(row(LOGIN, 200, 200, 403, 403, 403, 403), query=_slot_query),
+            # Details missing: the form again, with its errors.
+            Ask(row(LOGIN, 400, 400, 403, 403, 403, 403), method="post", query=_slot_query),
+        ],
+    ),
+    "booking:book_review": (
+        lambda w: {"service_pk": w.a.service.pk},
+        # Nothing in the session's draft yet: back to the first step.
+        [Ask(row(LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403), query=_slot_query)],
+    ),
+    "booking:my_bookings": (None, [Ask(row(LOGIN, 200, 200, REDIRECT, REDIRECT, 200, 200))]),
+    "booking:detail": (lambda w: {"reference": w.a.booking.booking_reference}, [Ask(A_BOOKING)]),
+    "booking:change_status": (
+        lambda w: {"reference": w.a.booking.booking_reference},
+        [
+            Ask(POST_ONLY),
+            Ask(
+                row(LOGIN, REDIRECT, 404, REDIRECT, 404, REDIRECT, REDIRECT),
+                method="post",
+                data={"status": "CANCELLED", "notes": "Hijacked"},
+            ),
+        ],
+    ),
+    "booking:reschedule": (
+        lambda w: {"reference": w.a.booking.booking_reference},
+        [
+            Ask(A_BOOKING),
+            Ask(
+                row(LOGIN, REDIRECT, 404, REDIRECT, 404, REDIRECT, REDIRECT),
+                method="post",
+                data=lambda w: {
+                    "date": w.a.free_slot.date().isoformat(),
+                    "time": local_time(w.a.free_slot),
+                },
+            ),
+        ],
+    ),
+    "booking:ics": (lambda w: {"reference": w.a.booking.booking_reference}, [Ask(A_BOOKING)]),
+    "booking:provider_dashboard": (None, [Ask(PROVIDERS_ONLY)]),
+    "booking:availability": (
+        None,
+        [
+            Ask(PROVIDERS_ONLY),
+            # No form named: nothing saved, the page again.
+            Ask(row(LOGIN, 403, 403, 400, 400, 403, 403), method="post"),
+        ],
+    ),
+    "booking:remove_time_off": (
+        lambda w: {"pk": w.a.time_off.pk},
+        [
+            Ask(PROVIDER_POST_ONLY),
+            Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post"),
+        ],
+    ),
+    # The private feed's token is its only key (a calendar app cannot log in); A's feed
+    # lists confirmed jobs only, and A's booking is still pending.
+    "booking:calendar_feed": (
+        lambda w: {"token": w.a.schedule.calendar_token},
+        [Ask(every(200), private_to_a=False)],
+    ),
+    "reviews:write": (
+        lambda w: {"reference": w.a.completed_booking.booking_reference},
+        [
+            Ask(row(LOGIN, 200, 404, 403, 404, 403, 403)),
+            Ask(row(LOGIN, REDIRECT, 404, 403, 404, 403, 403), method="post", data=_review_answers),
+        ],
+    ),
+    "reviews:reply": (
+        lambda w: {"pk": w.a.review.pk},
+        [
+            Ask(PROVIDER_POST_ONLY),
+            # A already replied (one reply a review): told so, back to the service page.
+            Ask(
+                row(LOGIN, 403, 403, REDIRECT, 403, 403, 403),
+                method="post",
+                data={"text": "Hijacked"},
+            ),
+        ],
+    ),
+    "accounts:dashboard": (None, [Ask(signed_in(200))]),
+    "accounts:profile": (
+        None,
+        [Ask(signed_in(200)), Ask(signed_in(200), method="post")],  # own profile only
+    ),
+    "accounts:provider_profile": (
+        None,
+        [Ask(PROVIDERS_ONLY), Ask(PROVIDERS_ONLY, method="post")],
+    ),
+    "accounts:verification": (
+        None,
+        # An empty application is shown again with its errors.
+        [Ask(PROVIDERS_ONLY), Ask(PROVIDERS_ONLY, method="post")],
+    ),
+    "accounts:verification_document": (
+        lambda w: {"pk": w.a.documents[0].pk},
+        [Ask(row(LOGIN, 404, 404, 200, 404, 200, 200))],
+    ),
+    "notifications:list": (None, [Ask(signed_in(200))]),
+    "notifications:unread_badge": (None, [Ask(signed_in(200))]),
+    "notifications:mark_read": (
+        lambda w: {"pk": w.a.notification.pk},
+        # Marking someone else's notification read is a no-op (checked: A's stays unread).
+        [Ask(POST_ONLY), Ask(signed_in(REDIRECT), method="post")],
+    ),
+    "notifications:mark_all_read": (
+        None,
+        [Ask(POST_ONLY), Ask(signed_in(REDIRECT), method="post")],
+    ),
+    # django-allauth's pages. Signed-in people are sent on from login and sign-up.
+    "account_login": (None, [Ask(row(200, *[REDIRECT] * 6))]),
+    "account_logout": (None, [Ask(row(REDIRECT, *[200] * 6))]),
+    "account_inactive": (None, [Ask(every(200))]),
+    "account_signup": (None, [Ask(row(200, *[REDIRECT] * 6))]),
+    "account_reauthenticate": (None, [Ask(signed_in(200))]),
+    "account_email": (None, [Ask(signed_in(200))]),
+    "account_email_verification_sent": (None, [Ask(every(200))]),
+    "account_change_password": (None, [Ask(signed_in(200))]),
+    "account_set_password": (None, [Ask(signed_in(REDIRECT))]),  # they have a password
+    "account_reset_password": (None, [Ask(every(200))]),
+    # No login code is pending: back to the login page (which sends signed-in people on).
+    "account_confirm_login_code": (None, [Ask(row(LOGIN, *[REDIRECT] * 6))]),
+    "account_confirm_email": (lambda w: {"key": "not-a-key"}, [Ask(every(200))]),
+    "account_reset_password_from_key_done": (None, [Ask(every(200))]),
+    "account_reset_password_from_key": (
+        lambda w: {"uidb36": "zz", "key": "not-a-key"},
+        [Ask(every(200))],
+    ),
+    "account_reset_password_done": (None, [Ask(every(200))]),
+    # The API's own pages (its operations are in test_access_api.py).
+    "api:openapi-json": (None, [Ask(every(200))]),
+    "api:openapi-view": (None, [Ask(every(200))]),
+    "api:api-root": (None, [Ask(every(404))]),
+    "healthz": (None, [Ask(every(200))]),
+    # Development only (DEBUG): uploaded files; nothing is uploaded here.
+    "^media/(?P<path>.*)$": (lambda w: {"path": "nothing-here.png"}, [Ask(every(404))]),
+}
+
+UNNAMED_URLS = {"^media/(?P<path>.*)$": "/media/{path}"}
+
+
+def _url(key, world):
+    kwargs_for, _ = SITE[key]
+    kwargs = kwargs_for(world) if kwargs_for else {}
+    if key in UNNAMED_URLS:
+        return UNNAMED_URLS[key].format(**kwargs)
+    return reverse(key, kwargs=kwargs)
+
+
+def _resolved(ask, world):
+    """The Ask with its callables (data, query) applied to the world."""
+    return dataclasses.replace(
+        ask, **{n: getattr(ask, n)(world) for n in ("data", "query") if callable(getattr(ask, n))}
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "index"),
+    [(key, index) for key, (_, asks) in SITE.items() for index in range(len(asks))],
+    ids=lambda value: str(value),
+)
+def test_site_access_matrix(world, key, index):
+    ask = _resolved(SITE[key][1][index], world)
+    problems = check(world, _url(key, world), ask)
+    assert not problems, f"{ask.method.upper()} {key}: " + "; ".join(problems)
+
+
+# --- The matrix covers the URL configuration, and nothing else ------------------------------
+
+
+def _entry_for(pattern):
+    if pattern.is_api_operation:
+        return "api"
+    if pattern.key in SITE:
+        return "site"
+    if pattern.key in ADMIN_PAGES or admin_pattern_rule(pattern) is not None:
+        return "admin"
+    return None
+
+
+def test_every_url_pattern_has_a_matrix_entry():
+    missing = [p.key for p in url_patterns() if _entry_for(p) is None]
+
+    assert not missing, f"URL patterns without an access-matrix entry: {missing}"
+
+
+def test_every_matrix_entry_names_a_url_pattern():
+    keys = {p.key for p in url_patterns()}
+
+    assert not set(SITE) - keys, f"entries for no URL pattern: {set(SITE) - keys}"
+    assert not set(ADMIN_PAGES) - keys, f"admin entries for no pattern: {set(ADMIN_PAGES) - keys}"
+
+
+def test_every_api_operation_has_a_matrix_entry_and_every_entry_an_operation():
+    operations = set(api_operations())
+
+    assert not operations - set(API), f"API operations without an entry: {operations - set(API)}"
+    assert not set(API) - operations, f"entries for no API operation: {set(API) - operations}"
+
+
+def test_every_api_url_pattern_is_an_operation_in_the_schema():
+    schema_paths = {operation.split(" ", 1)[1] for operation in api_operations()}
+    routes = {
+        "/" + p.route.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        for p in url_patterns()
+        if p.is_api_operation
+    }
+
+    assert routes == schema_paths
