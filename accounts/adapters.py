@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from . import services
@@ -24,6 +25,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_authenticated:
             return self.get_login_redirect_url(request)
         return super().get_signup_redirect_url(request)
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            # Too many failed logins for this address: the login page answers 429 with
+            # Retry-After (marketplace.rate_limited.RetryAfterMiddleware), like the API.
+            request.rate_limited_for = services.allauth_rate_window("login_failed")
+            raise
 
     def get_login_redirect_url(self, request):
         user = request.user

@@ -210,7 +210,7 @@ def check_login(*, request, email: str, password: str) -> User:
         user = get_adapter(request).authenticate(request, email=email, password=password)
     except forms.ValidationError as exc:  # allauth's "too many failed login attempts"
         raise TooManyAttempts(
-            " ".join(exc.messages), retry_after=_allauth_rate_window("login_failed")
+            " ".join(exc.messages), retry_after=allauth_rate_window("login_failed")
         ) from None
     if user is None:
         raise InvalidCredentials("Invalid email or password.")
@@ -227,11 +227,11 @@ def check_login(*, request, email: str, password: str) -> User:
 def _consume_allauth_rate_limit(request, action: str, message: str) -> None:
     if not ratelimit.consume(request, action=action):
         raise TooManyAttempts(
-            f"{message} Try again later.", retry_after=_allauth_rate_window(action)
+            f"{message} Try again later.", retry_after=allauth_rate_window(action)
         )
 
 
-def _allauth_rate_window(action: str) -> int:
+def allauth_rate_window(action: str) -> int:
     """Seconds in the longest window of ACCOUNT_RATE_LIMITS[action], e.g. 300 for "5/5m/key".
 
     allauth does not tell which of its rates refused the request, so this is the longest

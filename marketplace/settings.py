@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "marketplace.rate_limited.RetryAfterMiddleware",
     "marketplace.middleware.HtmxMessagesMiddleware",
 ]
 

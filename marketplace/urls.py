@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .api import api
 from .health import healthz
+from .rate_limited import handler429  # noqa: F401  (allauth answers its rate limits with it)
 
 admin.site.site_header = "Marketplace administration"
 admin.site.site_title = "Marketplace admin"
