@@ -1,0 +1,117 @@
+"""The API against its own schema: schemathesis sends every operation of /api/schema/ valid
+and invalid requests (bounded and deterministic) over HTTP to a live server.
+
+The schema is the API's own, loaded when the module is collected (schemathesis's lazy
+pytest fixture loader does not work with pytest 9); a test checks that the live server
+serves exactly that schema.
+
+Each answer must be no 5xx, have a status code, content type and body the schema declares,
+reject invalid data with a 4xx, and every 4xx must be a JSON `{"detail": "..."}` body.
+Calls carry a real access token (a provider's for managing services, a customer's for
+everything else) and point at real objects, so they get past authentication and 404s.
+"""
+
+import json
+
+import hypothesis
+import pytest
+import requests
+import schemathesis
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from booking.tests.factories import BookingFactory, bookable_service
+from marketplace.api import api
+
+from .world import access_token
+
+# Data persists across the live server's thread; restore the migrated rows (the admin group)
+# afterwards for whatever runs next in this process.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+EXAMPLES_PER_OPERATION = 20
+SERVICE_OPERATIONS = ("/api/services/create/", "/api/services/{service_id}/")
+
+
+def json_error_body(ctx, response, case):
+    """Every 4xx answer is JSON with a readable `detail`."""
+    if 400 <= response.status_code < 500:
+        content_type = response.headers.get("content-type", [""])[0]
+        assert content_type.startswith("application/json"), (
+            f"{response.status_code} answered as {content_type!r}"
+        )
+        body = json.loads(response.content)
+        assert isinstance(body, dict) and isinstance(body.get("detail"), str) and body["detail"], (
+            f"{response.status_code} without a detail: {body!r}"
+        )
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    json_error_body,
+]
+
+
+CONFIG = {
+    "seed": 20261125,
+    "generation": {"mode": "all", "max-examples": EXAMPLES_PER_OPERATION, "deterministic": True},
+    "phases": {"stateful": {"enabled": False}},
+}
+schema = schemathesis.openapi.from_dict(
+    api.get_openapi_schema(), config=schemathesis.Config.from_dict(CONFIG)
+)
+
+
+@pytest.fixture
+def live_api(live_server, settings):
+    # Fuzzing sends far more requests than anyone may; the limits have tests of their own.
+    settings.API_RATE_LIMIT_ANON = settings.API_RATE_LIMIT_USER = "1000000/h"
+    settings.API_RATE_LIMIT_BOOKING_CREATE = "1000000/h"
+    settings.ACCOUNT_RATE_LIMITS = {}
+    return live_server.url
+
+
+@pytest.fixture
+def fuzz_world():
+    service = bookable_service()
+    booking = BookingFactory(service=service)
+    return {
+        "service_id": service.pk,
+        "booking_reference": booking.booking_reference,
+        "customer": {"Authorization": f"Bearer {access_token(booking.customer)}"},
+        "provider": {"Authorization": f"Bearer {access_token(service.provider.user)}"},
+    }
+
+
+def test_the_live_server_serves_the_schema_under_test(live_api):
+    served = requests.get(f"{live_api}/api/schema/", timeout=10)
+
+    assert served.status_code == 200
+    assert served.json() == json.loads(json.dumps(api.get_openapi_schema()))
+
+
+@schema.parametrize()
+# The objects are made once per operation, on purpose; the live server takes its time.
+@hypothesis.settings(suppress_health_check=list(hypothesis.HealthCheck), deadline=None)
+def test_api_answers_match_its_schema(case, live_api, fuzz_world):
+    if not case.meta or not case.meta.generation.mode.is_negative:
+        # Real objects, so valid calls get past "not found".
+        for name in ("service_id", "booking_reference"):
+            if case.path_parameters and name in case.path_parameters:
+                case.path_parameters[name] = fuzz_world[name]
+        if isinstance(case.body, dict):
+            for field, name in (("service", "service_id"), ("booking", "booking_reference")):
+                if field in case.body:
+                    case.body[field] = fuzz_world[name]
+    who = "provider" if case.path in SERVICE_OPERATIONS else "customer"
+
+    case.call_and_validate(base_url=live_api, headers=fuzz_world[who], checks=CHECKS)
