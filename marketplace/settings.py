@@ -296,6 +296,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: HTMX gets the token from <body hx-headers> and forms from
+# their hidden field, so the cookie can be out of scripts' reach too.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and env_bool("SECURE_SSL_REDIRECT", True)
@@ -319,6 +322,18 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+
+def _static_file_headers(headers, path, url):
+    """WhiteNoise answers static files before the CSP and X-Frame-Options middleware run;
+    give its answers the same policy, so no static file (an SVG, say) can run a script."""
+    from csp.utils import build_policy
+
+    headers["Content-Security-Policy"] = build_policy()
+    headers["X-Frame-Options"] = X_FRAME_OPTIONS
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
 LOGGING = {
     "version": 1,
