@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -5,10 +7,10 @@ from django.test import override_settings
 from .world import build_world
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The A/B marketplace, built once per module inside a transaction rolled back at its
-    end; each test still runs in a savepoint of its own (the `db` fixture)."""
+@contextmanager
+def built_once(django_db_blocker, tmp_path_factory, build):
+    """What `build()` makes, kept for a whole module inside a transaction rolled back at
+    its end; each test still runs in a savepoint of its own (the `db` fixture)."""
     media = tmp_path_factory.mktemp("security-media")
     with (
         override_settings(
@@ -19,5 +21,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        yield build_world()
+        yield build()
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The A/B marketplace of world.py."""
+    with built_once(django_db_blocker, tmp_path_factory, build_world) as built:
+        yield built

@@ -16,7 +16,6 @@ from allauth.account.models import EmailAddress
 from allauth.core import context
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -187,7 +186,8 @@ def fingerprint(side: Side):
         ).order_by("pk"),
         EmailAddress.objects.filter(user__in=[customer, provider]).order_by("pk"),
     ]
-    return [[model_to_dict(row) for row in queryset] for queryset in rows] + [
+    # values(): every column, those the admin cannot edit included.
+    return [list(queryset.values()) for queryset in rows] + [
         sorted(str(doc.pk) + doc.file.name for doc in side.documents),
         list(
             Booking.objects.filter(customer=customer)
