@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import public_services
+from marketplace.api_ratelimit import RateLimitExceeded, limit_user
 
 from . import ics, selectors, services
 from .forms import BookingDetailsForm, StatusChangeForm, parse_date, parse_time
@@ -210,6 +211,19 @@ def book_review(request, service_pk):
     if city is None:
         messages.error(request, "Choose one of the cities this provider serves.")
         return redirect("booking:book_details", service.pk)
+    try:
+        # One hourly allowance per customer, shared with the API's booking operation.
+        limit_user(request, "API_RATE_LIMIT_BOOKING_CREATE", request.user)
+    except RateLimitExceeded as exc:
+        response = _review_page(
+            request,
+            service,
+            problem="You have sent a lot of booking requests in the last hour. "
+            f"Please try again in {-(-exc.retry_after // 60)} minutes.",
+            status=429,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     try:
         booking = services.create_booking(
             customer=request.user,

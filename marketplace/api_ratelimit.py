@@ -9,7 +9,8 @@ A caller is the user of a valid access token, otherwise the client IP as allauth
 
 - The whole API: `ApiRateThrottle`, installed on the NinjaAPI (API_RATE_LIMIT_ANON,
   API_RATE_LIMIT_USER).
-- One operation on top of that: the `rate_limit` decorator, e.g. for booking creation::
+- One operation on top of that: the `rate_limit` decorator, e.g. for booking creation
+  (the site's booking form counts in the same place, with `limit_user`)::
 
       @router.post("/create/", auth=jwt_auth, ...)
       @rate_limit("API_RATE_LIMIT_BOOKING_CREATE")
@@ -94,6 +95,18 @@ class ApiRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self._local, "retry_after", None)
+
+
+def limit_user(request, setting_name: str, user) -> None:
+    """Count one request of `user` against settings.<setting_name> in the same counter the
+    `rate_limit` decorator keeps for API callers, so a limit holds across the site and the
+    API (booking creation: API_RATE_LIMIT_BOOKING_CREATE). Raises RateLimitExceeded."""
+    hit(
+        request,
+        scope=setting_name.lower(),
+        rate=getattr(settings, setting_name),
+        key=f"user:{user.pk}",
+    )
 
 
 def rate_limit(setting_name: str):

@@ -4,11 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import CityFactory, CustomerFactory, ProviderFactory
 from booking import services
 from booking.models import Booking, BookingStatus
+from marketplace.tests.api_client import bearer, send
 
 from .factories import bookable_service, booking_input, local
 
@@ -115,6 +117,36 @@ def test_a_customer_books_through_every_step(
     assert booking.booking_reference in mailoutbox[0].subject
     page = client.get(reverse("booking:my_bookings")).content.decode()
     assert booking.booking_reference in page
+
+
+def test_the_booking_form_shares_the_apis_hourly_booking_limit(
+    client, now, customer, service, settings
+):
+    # Regression: the site's form used to create bookings past the API's per-user limit.
+    settings.API_RATE_LIMIT_BOOKING_CREATE = "1/h"
+    api_try = send(
+        Client(),
+        "post",
+        "/api/bookings/create/",
+        {
+            "service": service.pk,
+            "scheduled_date": "2027-12-01",  # too far ahead: refused, but it counts
+            "scheduled_time": "11:00",
+            "service_address": "12 Elm Street",
+            "service_city": service.provider.cities.first().slug,
+            "service_postal_code": "78701",
+        },
+        **bearer(customer),
+    )
+    walk_to_review(client, service)
+
+    response = client.post(reverse("booking:book_review", args=[service.pk]))
+
+    assert api_try.status_code == 400
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert "a lot of booking requests" in response.content.decode()
+    assert not Booking.objects.exists()
 
 
 def test_going_back_keeps_what_was_entered(client, now, customer, service):
