@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.selectors import public_services
 from marketplace.api_ratelimit import RateLimitExceeded, limit_user
+from marketplace.next_url import safe_next_url
 
 from . import ics, selectors, services
 from .forms import BookingDetailsForm, StatusChangeForm, parse_date, parse_time
@@ -330,7 +331,7 @@ def change_status(request, reference):
         )
         response["HX-Trigger"] = "booking-changed"
         return response
-    return redirect(request.POST.get("next") or booking.get_absolute_url())
+    return redirect(safe_next_url(request, booking.get_absolute_url()))
 
 
 @login_required

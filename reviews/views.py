@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import provider_required
 from booking import selectors as booking_selectors
 from booking.models import Booking, BookingStatus
+from marketplace.next_url import safe_next_url
 
 from . import services
 from .forms import ReplyForm, ReviewForm
@@ -78,15 +78,6 @@ def write_review(request, reference):
     )
 
 
-def _next_url(request, default: str) -> str:
-    url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
-
-
 @provider_required
 @require_POST
 def reply(request, pk):
@@ -124,4 +115,6 @@ def reply(request, pk):
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-    return redirect(_next_url(request, f"{review.service.get_absolute_url()}#review-{review.pk}"))
+    return redirect(
+        safe_next_url(request, f"{review.service.get_absolute_url()}#review-{review.pk}")
+    )

@@ -149,6 +149,30 @@ def test_the_booking_form_shares_the_apis_hourly_booking_limit(
     assert not Booking.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/dashboard/bookings/", "/dashboard/bookings/"),
+        ("https://evil.example/phish", None),
+        ("//evil.example/phish", None),
+    ],
+)
+def test_a_status_change_goes_back_only_to_a_page_of_this_site(
+    client, now, service, next_url, lands_on
+):
+    # Regression: `next` was followed wherever it pointed (an open redirect).
+    booking = services.create_booking(**booking_input(service, local(2026, 3, 3, 10)))
+    client.force_login(service.provider.user)
+
+    response = client.post(
+        reverse("booking:change_status", args=[booking.booking_reference]),
+        {"status": BookingStatus.CONFIRMED, "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == (lands_on or booking.get_absolute_url())
+
+
 def test_going_back_keeps_what_was_entered(client, now, customer, service):
     walk_to_review(client, service)
 
