@@ -8,9 +8,10 @@ from django.utils import timezone
 
 
 def _escape(text: str) -> str:
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    # Every kind of line break becomes the escaped \n: a bare CR left in the text would end
+    # the line for some calendar apps, letting typed text add properties (RFC 5545 3.3.11).
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:

@@ -354,6 +354,26 @@ def test_booking_calendar_file(client, now, service):
     assert f"UID:{booking.booking_reference}@marketplace" in body
 
 
+@pytest.mark.parametrize("line_break", ["\r", "\r\n", "\n"], ids=["CR", "CRLF", "LF"])
+def test_a_line_break_in_an_address_cannot_add_lines_to_the_calendar(
+    client, now, service, line_break
+):
+    # Regression: a bare CR was left as it was, and calendar apps read it as a new line.
+    injected = f"12 Elm Street{line_break}ATTENDEE:mailto:someone@evil.example"
+    booking = services.create_booking(
+        **booking_input(service, local(2026, 3, 3, 10), service_address=injected)
+    )
+    client.force_login(booking.customer)
+
+    body = client.get(reverse("booking:ics", args=[booking.booking_reference])).content.decode()
+
+    lines = body.split("\r\n")
+    assert not any(line.startswith("ATTENDEE") for line in lines)
+    assert "\r" not in body.replace("\r\n", "")
+    assert "\n" not in body.replace("\r\n", "")
+    assert any(line.startswith("LOCATION:12 Elm Street\\nATTENDEE") for line in lines)
+
+
 def test_provider_calendar_feed_needs_its_secret(client, now, service):
     booking = services.create_booking(**booking_input(service, local(2026, 3, 3, 10)))
     services.transition_booking(
