@@ -187,6 +187,14 @@ def _unique_slug(provider: ServiceProviderProfile, wanted: str, exclude_pk=None)
     return slug
 
 
+def _one_line_title(fields: dict) -> dict:
+    # A title travels into notification titles and email subjects, where a line break
+    # makes the email unsendable (Django refuses multi-line headers): one line only.
+    if isinstance(fields.get("title"), str):
+        fields = fields | {"title": " ".join(fields["title"].split())}
+    return fields
+
+
 def _after_write(service: Service) -> None:
     refresh_search_vectors([service.pk])
     # Every word a listing can be found by, or a correct query word would be "corrected".
@@ -198,7 +206,7 @@ def _after_write(service: Service) -> None:
 def create_service(*, user: User, **fields) -> Service:
     """Create a service for the provider `user`; listed at once if the provider is verified."""
     provider = _provider_of(user)
-    fields = {name: fields[name] for name in SERVICE_FIELDS if name in fields}
+    fields = _one_line_title({name: fields[name] for name in SERVICE_FIELDS if name in fields})
     chosen_slug = slugify(fields.pop("slug", "") or "")
     if chosen_slug and Service.objects.filter(provider=provider, slug=chosen_slug).exists():
         raise SlugTaken("You already have a service with this slug.")
@@ -215,6 +223,7 @@ def create_service(*, user: User, **fields) -> Service:
 def update_service(*, service: Service, user: User, **fields) -> Service:
     """Change a provider's own service."""
     _check_owner(service, user)
+    fields = _one_line_title(fields)
     for name in SERVICE_FIELDS:
         if name in fields and name != "slug":
             setattr(service, name, fields[name])

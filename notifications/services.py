@@ -58,7 +58,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         "SITE_URL": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"[Marketplace] {notification.title}",
+        # One line whatever the title holds: a header with a line break cannot be sent.
+        subject=" ".join(f"[Marketplace] {notification.title}".split()),
         body=render_to_string("emails/notification.txt", context),
         to=[notification.recipient.email],
     )

@@ -780,3 +780,32 @@ def test_a_service_with_bookings_is_a_409_asking_to_pause_it(
     body = assert_error(response, 409)
     assert "Pause it" in body["detail"]
     assert Service.objects.filter(pk=own_service.pk).exists()
+
+
+def test_a_service_title_is_kept_on_one_line(client):
+    # Regression: a title with line breaks reached email subjects and broke them.
+    provider = ProviderFactory()
+    category = CategoryFactory()
+
+    response = send(
+        client,
+        "post",
+        "/api/services/create/",
+        {
+            "title": "Leak\nrepair\r\n  today",
+            "category": category.pk,
+            "base_price": "10.00",
+            "duration_minutes": 60,
+        },
+        **bearer(provider),
+    )
+    patched = send(
+        client,
+        "patch",
+        f"/api/services/{response.json()['id']}/",
+        {"title": "Drain\rcleaning"},
+        **bearer(provider),
+    )
+
+    assert response.json()["title"] == "Leak repair today"
+    assert patched.json()["title"] == "Drain cleaning"

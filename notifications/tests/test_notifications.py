@@ -168,3 +168,20 @@ def test_mark_all_read(client):
     client.post(reverse("notifications:mark_all_read"))
 
     assert not Notification.objects.filter(recipient=me, read_at__isnull=True).exists()
+
+
+def test_a_title_with_a_line_break_is_still_emailed_on_one_subject_line(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    # Regression: Django refuses a multi-line Subject, so the email was never sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = services.notify(
+            recipient=CustomerFactory(),
+            kind=NotificationKind.BOOKING_CONFIRMED,
+            event_key="booking:2:CONFIRMED",
+            title="Leak\r\nrepair is confirmed",
+        )
+
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.SENT
+    assert mailoutbox[0].subject == "[Marketplace] Leak repair is confirmed"
