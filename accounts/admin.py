@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -93,6 +95,43 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.change_role(user=obj, role=obj.role)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class GuardedEmailAddressAdmin(EmailAddressAdmin):
+    """allauth's email addresses, where only Superadmins touch those of Admins and Superadmins.
+
+    An address is the key to its account (password resets go to it): an Admin who could
+    change or add one for a Superadmin could take that account over.
+    """
+
+    @staticmethod
+    def _guarded(request, address):
+        return (
+            address is not None
+            and address.user.role in STAFF_ROLES
+            and not request.user.is_superuser
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._guarded(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._guarded(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.exclude(role__in=STAFF_ROLES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(self._guarded(request, address) for address in objs):
+            perms_needed.add("email addresses of Admins and Superadmins")
+        return deleted, model_count, perms_needed, protected
 
 
 class ProviderProfileAdminForm(forms.ModelForm):

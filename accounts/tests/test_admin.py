@@ -157,3 +157,67 @@ def test_customers_and_providers_cannot_open_the_admin(client):
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+# --- Email addresses: the key to an account (password resets go to them) ----------------
+
+
+def email_address_data(user, email, **overrides):
+    return {"user": user.pk, "email": email, "verified": "on", "primary": "on"} | overrides
+
+
+def test_admins_cannot_redirect_a_superadmins_email_to_take_the_account_over(admin_client):
+    # Regression: Admins could change (or add) a Superadmin's verified address, then reset
+    # the Superadmin's password through it.
+    superadmin = SuperadminFactory()
+    address = superadmin.emailaddress_set.get()
+
+    change = admin_client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        email_address_data(superadmin, "attacker@example.com"),
+    )
+    add = admin_client.post(
+        reverse("admin:account_emailaddress_add"),
+        email_address_data(superadmin, "attacker2@example.com"),
+    )
+    delete = admin_client.post(
+        reverse("admin:account_emailaddress_delete", args=[address.pk]), {"post": "yes"}
+    )
+
+    bulk_delete = admin_client.post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "delete_selected", "_selected_action": [address.pk], "post": "yes"},
+    )
+
+    assert change.status_code == 403
+    assert add.status_code == 200 and b"errornote" in add.content  # refused: not a choice
+    assert delete.status_code == 403
+    assert bulk_delete.status_code == 403
+    assert list(superadmin.emailaddress_set.values_list("email", flat=True)) == [superadmin.email]
+
+
+def test_admins_still_manage_customers_email_addresses(admin_client):
+    customer = CustomerFactory()
+    address = customer.emailaddress_set.get()
+
+    response = admin_client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        email_address_data(customer, "new-address@example.com"),
+    )
+
+    assert response.status_code == 302
+    address.refresh_from_db()
+    assert address.email == "new-address@example.com"
+
+
+def test_superadmins_manage_every_email_address(client):
+    client.force_login(SuperadminFactory())
+    admin = AdminFactory()
+    address = admin.emailaddress_set.get()
+
+    response = client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        email_address_data(admin, "admin-new@example.com"),
+    )
+
+    assert response.status_code == 302
