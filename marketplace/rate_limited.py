@@ -50,8 +50,8 @@ def handler429(request):
 class RetryAfterMiddleware:
     """A page re-shown because a rate limit refused the request answers 429 + Retry-After.
 
-    Whoever refused sets `request.rate_limited_for` (seconds); a response that is already an
-    error, or already says Retry-After (the API's), is left alone.
+    Whoever refused sets `request.rate_limited_for` (seconds); only the page shown again (200)
+    changes: errors, redirects and answers that already say Retry-After (the API's) do not.
     """
 
     def __init__(self, get_response):
@@ -60,7 +60,7 @@ class RetryAfterMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         retry_after = getattr(request, "rate_limited_for", None)
-        if retry_after and response.status_code < 400 and "Retry-After" not in response:
+        if retry_after and response.status_code == 200 and "Retry-After" not in response:
             response.status_code = 429
             response["Retry-After"] = str(retry_after)
         return response

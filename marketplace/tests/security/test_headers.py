@@ -153,6 +153,14 @@ def test_signed_in_answers_carry_them_too(production):
         _assert_security_headers(response, path)
 
 
+@pytest.mark.urls("marketplace.tests.probe_api_urls")
+def test_a_server_error_carries_them_too(production):
+    response = Client(raise_request_exception=False).get("/api/probe/bug/", **HTTPS)
+
+    assert response.status_code == 500
+    _assert_security_headers(response, "500")
+
+
 def test_a_rate_limited_page_carries_them_too(production):
     production.ACCOUNT_RATE_LIMITS = production.ACCOUNT_RATE_LIMITS | {"login": "1/m/ip"}
     client = Client()

@@ -141,3 +141,14 @@ def test_password_reset_page_answers_429_with_retry_after(settings):
     over = client.post(reverse("account_reset_password"), {"email": "someone@example.com"})
 
     _assert_retry_after(over, 60)
+
+
+def test_the_sign_up_page_answers_429_with_retry_after_past_its_limit(settings):
+    settings.ACCOUNT_RATE_LIMITS = settings.ACCOUNT_RATE_LIMITS | {"signup": "1/m/ip"}
+    client = Client()
+    client.post(reverse("account_signup"), {"email": "first@example.com"})
+
+    over = client.post(reverse("account_signup"), {"email": "second@example.com"})
+
+    _assert_retry_after(over, 60)
+    assert "Too many requests" in over.content.decode()
