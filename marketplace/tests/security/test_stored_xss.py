@@ -54,9 +54,10 @@ def shown(tag: str) -> str:
 def _build():
     superadmin = SuperadminFactory(email="xss-superadmin@example.com")
     admin = AdminFactory(email="xss-admin@example.com")
-    city = CityFactory(name="Austin", state="TX")
+    # Cities and categories come from admins, and are shown everywhere.
+    city = CityFactory(name=payload("city"), state="TX", slug="austin-tx")
     category = catalog_services.save_category(
-        category=ServiceCategory(name="Plumbing", slug="plumbing", description="Pipes")
+        category=ServiceCategory(name=payload("cat"), slug="plumbing", description=payload("catd"))
     )
 
     customer = account_services.register_user(
@@ -205,10 +206,11 @@ def _assert_escaped(body: str, expected_tags, where):
 
 # (who looks, URL from the world, the payloads the page shows)
 PAGES = {
+    "home page": (None, lambda x: reverse("catalog:home"), ["cat", "catd"]),
     "service page": (
         None,
         lambda x: x["service"].get_absolute_url(),
-        ["title", "desc", "biz", "rtitle", "rcomment", "reply"],
+        ["title", "desc", "biz", "rtitle", "rcomment", "reply", "cat"],
     ),
     "provider page": (
         None,
@@ -218,7 +220,7 @@ PAGES = {
     "category page": (
         None,
         lambda x: reverse("catalog:category", args=[x["category"].slug]),
-        ["title", "short", "biz"],
+        ["title", "short", "biz", "cat"],
     ),
     "booking step": (
         None,
@@ -228,7 +230,7 @@ PAGES = {
     "booking, as its customer": (
         "customer",
         lambda x: x["booking"].get_absolute_url(),
-        ["title", "addr", "notes", "biz"],
+        ["title", "addr", "notes", "biz", "city"],
     ),
     "cancelled booking, as its customer": (
         "customer",
@@ -390,3 +392,22 @@ def test_flash_messages_quoting_a_stored_title_are_escaped(xss, htmx):
     body = response.content.decode()
     assert "paused" in body  # the message is there...
     _assert_escaped(body, ["title"], "flash message")  # ...with the title escaped
+
+
+@pytest.mark.parametrize(
+    ("path", "reflected"),
+    [
+        ("/search/?q={}", True),  # "Results for …" and the search box
+        ("/search/?city={}", False),  # an unknown city is reported and ignored
+        ("/search/?min_price={}", False),
+        ("/no-such-page/{}/", False),
+    ],
+)
+def test_markup_sent_in_a_url_is_escaped_in_the_answer(client, path, reflected):
+    response = client.get(path.format(payload("url")))
+
+    body = response.content.decode()
+    for marker in RAW_MARKERS:
+        assert marker not in body
+    if reflected:
+        assert shown("url") in body
