@@ -4,7 +4,8 @@ An answer is classed as its status code, except redirects, which say where they 
 LOGIN (the site's login page, with ?next=), ADMIN_LOGIN (the admin's), REDIRECT (elsewhere).
 """
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -106,7 +107,6 @@ class Ask:
     query: str = ""
     json: bool = False
     private_to_a: bool = True  # B's answers must not show A's private details
-    notes: list = field(default_factory=list)
 
 
 def client_for(world, role, *, api: bool) -> Client:
@@ -143,8 +143,6 @@ def check(world, url: str, ask: Ask, *, api: bool = False) -> list[str]:
         before = fingerprint(world.a) if watch else None
         with rolled_back():
             if ask.json:
-                import json
-
                 body = json.dumps(ask.data) if ask.data is not None else None
                 response = getattr(client, ask.method)(full_url, body, "application/json")
             elif ask.method in ("get", "delete"):

@@ -30,7 +30,8 @@ from .test_access_api import API
 
 pytestmark = pytest.mark.django_db
 
-#                    anonymous  cust. A  cust. B  prov. A   prov. B  Admin  Superadmin
+# Each row, in ROLES order: anonymous, customer A, customer B, provider A, provider B,
+# Admin, Superadmin.
 PROVIDERS_ONLY = row(LOGIN, 403, 403, 200, 200, 403, 403)
 A_PROVIDERS_OWN = row(LOGIN, 403, 403, 200, 404, 403, 403)
 A_BOOKING = row(LOGIN, 200, 404, 200, 404, 200, 200)
