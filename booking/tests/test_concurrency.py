@@ -1,8 +1,8 @@
 """Customers racing for the same time, on real PostgreSQL connections: never a double booking.
 
 Each thread has its own database connection and all start together at a barrier, so the
-requests genuinely overlap. `transaction=True` lets the threads see the committed set-up;
-`serialized_rollback` restores the migrated data (the admin group) for whatever runs next.
+requests genuinely overlap. `transaction=True` lets the threads see the committed set-up
+(the flush at the end is made good for later tests by the suite's conftest).
 """
 
 import threading
@@ -18,7 +18,7 @@ from booking.services import SlotTaken
 
 from .factories import BookingFactory, bookable_service, booking_input, local
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 50
 TUESDAY_10 = local(2026, 3, 3, 10)

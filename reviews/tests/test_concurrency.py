@@ -16,7 +16,7 @@ from reviews.models import Review
 
 from .factories import ReviewFactory, answers, completed_booking
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_twenty_customers_reviewing_one_provider_at_once_are_all_counted(now):

@@ -4,6 +4,8 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from marketplace.tests.migrated_rows import ensure_admin_group_permissions
+
 from .world import build_world
 
 
@@ -21,6 +23,7 @@ def built_once(django_db_blocker, tmp_path_factory, build):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
+        ensure_admin_group_permissions()  # module fixtures come before the suite's autouse one
         yield build()
         transaction.set_rollback(True)
 
