@@ -34,10 +34,17 @@ class RowResult:
     errors: int
     error_detail: dict = field(default_factory=dict)
     load_average: float | None = None
+    cpu_ms_per_request: float | None = None
     ratio: float | None = None
 
 
-def parse_wrk_output(name: str, output: str, *, load_average: float | None = None) -> RowResult:
+def parse_wrk_output(
+    name: str,
+    output: str,
+    *,
+    load_average: float | None = None,
+    worker_cpu_seconds: float | None = None,
+) -> RowResult:
     """The row's figures from the JSON line bench/wrk/row.lua prints at the end of a run.
 
     Errors are socket errors (connect, read, write, timeout) plus every answer whose status
@@ -63,6 +70,11 @@ def parse_wrk_output(name: str, output: str, *, load_average: float | None = Non
         errors=sum(detail.values()),
         error_detail=detail,
         load_average=load_average,
+        cpu_ms_per_request=(
+            round(worker_cpu_seconds * 1000 / data["requests"], 2)
+            if worker_cpu_seconds is not None and data["requests"]
+            else None
+        ),
     )
 
 
@@ -84,15 +96,16 @@ def with_ratios(rows: list[RowResult]) -> list[RowResult]:
 def format_table(rows: list[RowResult]) -> str:
     header = (
         f"{'row':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'x baseline':>12}{'load':>7}"
+        f"{'errors':>8}{'x baseline':>12}{'cpu ms':>8}{'load':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         ratio = f"{row.ratio * 100:.0f} %" if row.ratio is not None else "-"
         load = f"{row.load_average:.2f}" if row.load_average is not None else "-"
+        cpu = f"{row.cpu_ms_per_request:.2f}" if row.cpu_ms_per_request is not None else "-"
         lines.append(
             f"{row.name:<22}{row.requests_per_s:>9.1f}{row.p50_ms:>9.1f}{row.p95_ms:>9.1f}"
-            f"{row.p99_ms:>9.1f}{row.errors:>8}{ratio:>12}{load:>7}"
+            f"{row.p99_ms:>9.1f}{row.errors:>8}{ratio:>12}{cpu:>8}{load:>7}"
         )
     return "\n".join(lines)
 

@@ -197,10 +197,14 @@ class Command(BaseCommand):
         if options["warmup"]:
             self.wrk(url, warmup_file, options["warmup"], token=token, expected=label)
         profiler = self.start_profiler(label)
+        cpu_before = self.server.worker_cpu_seconds()
         output = self.wrk(url, requests_file, options["duration"], token=token, expected=label)
+        cpu_used = self.server.worker_cpu_seconds() - cpu_before
         if profiler is not None:
             profiler.wait()
-        return report.parse_wrk_output(label, output, load_average=os.getloadavg()[0])
+        return report.parse_wrk_output(
+            label, output, load_average=os.getloadavg()[0], worker_cpu_seconds=cpu_used
+        )
 
     def start_profiler(self, label):
         if not self.options["profile"]:
@@ -216,7 +220,7 @@ class Command(BaseCommand):
                 "--format=raw",
                 "--rate=200",
                 f"--duration={self.options['duration']}",
-                f"--output={directory / (label.replace(' ', '-') + '.folded')}",
+                f"--output={directory / (label.replace(' ', '-').replace('(', '').replace(')', '') + '.folded')}",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
