@@ -35,6 +35,11 @@ class RowResult:
     error_detail: dict = field(default_factory=dict)
     load_average: float | None = None
     cpu_ms_per_request: float | None = None
+    # The same requests from one connection: the latency of a request that never queues.
+    alone_requests_per_s: float | None = None
+    alone_p50_ms: float | None = None
+    alone_p95_ms: float | None = None
+    alone_p99_ms: float | None = None
     ratio: float | None = None
 
 
@@ -78,6 +83,20 @@ def parse_wrk_output(
     )
 
 
+def add_alone(row: RowResult, alone: RowResult) -> RowResult:
+    """Add the one-connection figures to a row; its errors count with the row's."""
+    row.alone_requests_per_s = alone.requests_per_s
+    row.alone_p50_ms, row.alone_p95_ms, row.alone_p99_ms = (
+        alone.p50_ms,
+        alone.p95_ms,
+        alone.p99_ms,
+    )
+    row.errors += alone.errors
+    for kind, count in alone.error_detail.items():
+        row.error_detail[kind] = row.error_detail.get(kind, 0) + count
+    return row
+
+
 def baseline_requests_per_s(rows: list[RowResult]) -> float:
     """The mean of the baseline rows (run first and last, so drift shows between them)."""
     values = [row.requests_per_s for row in rows if row.name.startswith("baseline")]
@@ -96,16 +115,17 @@ def with_ratios(rows: list[RowResult]) -> list[RowResult]:
 def format_table(rows: list[RowResult]) -> str:
     header = (
         f"{'row':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'x baseline':>12}{'cpu ms':>8}{'load':>7}"
+        f"{'errors':>8}{'x baseline':>12}{'p95 alone':>11}{'cpu ms':>8}{'load':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         ratio = f"{row.ratio * 100:.0f} %" if row.ratio is not None else "-"
         load = f"{row.load_average:.2f}" if row.load_average is not None else "-"
         cpu = f"{row.cpu_ms_per_request:.2f}" if row.cpu_ms_per_request is not None else "-"
+        alone = f"{row.alone_p95_ms:.1f}" if row.alone_p95_ms is not None else "-"
         lines.append(
             f"{row.name:<22}{row.requests_per_s:>9.1f}{row.p50_ms:>9.1f}{row.p95_ms:>9.1f}"
-            f"{row.p99_ms:>9.1f}{row.errors:>8}{ratio:>12}{cpu:>8}{load:>7}"
+            f"{row.p99_ms:>9.1f}{row.errors:>8}{ratio:>12}{alone:>11}{cpu:>8}{load:>7}"
         )
     return "\n".join(lines)
 
@@ -130,18 +150,23 @@ def check_targets(rows: list[RowResult], *, worker_rss_mb: list[float], scale: i
                     "met": row.ratio >= share,
                 }
             )
+    # A latency target is checked twice: under the run's load, where a request waits behind
+    # the others queued on the busy workers, and from one connection, where it never waits.
     for name, limit in MAX_P95_MS.items():
         row = by_name.get(name)
-        if row is not None:
-            applies = name != "search" or scale >= SEARCH_P95_TARGET_SCALE
-            checks.append(
-                {
-                    "target": f"{name} p95 < {limit:g} ms"
-                    + ("" if applies else f" (stated for {SEARCH_P95_TARGET_SCALE:,} services)"),
-                    "measured": f"{row.p95_ms:.1f} ms",
-                    "met": row.p95_ms < limit if applies else None,
-                }
-            )
+        if row is None:
+            continue
+        applies = name != "search" or scale >= SEARCH_P95_TARGET_SCALE
+        caveat = "" if applies else f" (stated for {SEARCH_P95_TARGET_SCALE:,} services)"
+        for how, p95 in (("under load", row.p95_ms), ("alone", row.alone_p95_ms)):
+            if p95 is not None:
+                checks.append(
+                    {
+                        "target": f"{name} p95 < {limit:g} ms, {how}{caveat}",
+                        "measured": f"{p95:.1f} ms",
+                        "met": p95 < limit if applies else None,
+                    }
+                )
     if worker_rss_mb:
         checks.append(
             {

@@ -48,6 +48,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, default=env_int("SCALE", 0))
         parser.add_argument("--duration", type=int, default=env_int("BENCH_DURATION", 12))
         parser.add_argument("--warmup", type=int, default=env_int("BENCH_WARMUP", 3))
+        parser.add_argument(
+            "--alone",
+            type=int,
+            default=env_int("BENCH_ALONE", 5),
+            help="Seconds per row with one connection: latency without queueing (0: skip).",
+        )
         parser.add_argument("--connections", type=int, default=env_int("BENCH_CONNECTIONS", 32))
         parser.add_argument("--threads", type=int, default=env_int("BENCH_THREADS", 2))
         parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 2))
@@ -61,6 +67,9 @@ class Command(BaseCommand):
             metavar="DIR",
             help="Sample the workers with py-spy during each row, folded stacks into DIR "
             "(the sampling costs CPU: figures of a profiled run are not comparable).",
+        )
+        parser.add_argument(
+            "--server-log", help="Keep gunicorn's log (one JSON line per request) in this file."
         )
         parser.add_argument("--output-dir", default=str(settings.BASE_DIR / "bench" / "results"))
 
@@ -95,8 +104,9 @@ class Command(BaseCommand):
         }
         files["baseline"] = workload.write_lines(work, "baseline", [workload.get("/bench/ok")])
         if "api booking create" in rows:
-            # Enough for the busiest booking rate seen (about 200/s) over warm-up and run.
-            wanted = 250 * (options["warmup"] + options["duration"])
+            # Enough for the busiest booking rate seen (about 200/s) over warm-up and run,
+            # and 100/s with one connection.
+            wanted = 250 * (options["warmup"] + options["duration"]) + 100 * options["alone"]
             bookings = workload.booking_lines(client, limit=wanted)
             if len(bookings) < wanted:
                 self.stdout.write(
@@ -104,11 +114,15 @@ class Command(BaseCommand):
                     "would reuse them and get 409s, counted as errors"
                 )
             # Warm-up and run are two wrk processes: each gets slots of its own.
-            split = min(250 * options["warmup"], len(bookings) // 4)
-            files["api booking create"] = workload.write_lines(work, "bookings", bookings[split:])
+            warm = min(250 * options["warmup"], len(bookings) // 4)
+            alone = warm + min(100 * options["alone"], len(bookings) // 4)
             files["api booking create warm-up"] = workload.write_lines(
-                work, "bookings-warm-up", bookings[:split]
+                work, "bookings-warm-up", bookings[:warm]
             )
+            files["api booking create alone"] = workload.write_lines(
+                work, "bookings-alone", bookings[warm:alone]
+            )
+            files["api booking create"] = workload.write_lines(work, "bookings", bookings[alone:])
         # The run starts no Huey consumer: notifications queued by its bookings are dropped.
         HUEY.flush()
         environment = production_environment(
@@ -116,7 +130,7 @@ class Command(BaseCommand):
             database_url=os.environ["DATABASE_URL"],
             redis_url=os.environ["REDIS_URL"],
         )
-        log_path = work / "gunicorn.log"
+        log_path = Path(options["server_log"] or work / "gunicorn.log")
         server = Gunicorn(
             environment=environment,
             port=options["port"],
@@ -128,7 +142,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{listed:,} listed services; gunicorn {options['workers']} sync workers; wrk "
             f"{options['threads']} threads, {options['connections']} connections, "
-            f"{options['warmup']} s warm-up + {options['duration']} s per row; "
+            f"{options['warmup']} s warm-up + {options['duration']} s per row, then "
+            f"{options['alone']} s with one connection; "
             f"load average at start {os.getloadavg()[0]:.2f}"
         )
         self.server = server
@@ -146,6 +161,7 @@ class Command(BaseCommand):
                     label,
                     files[name],
                     warmup_file=files.get(f"{name} warm-up", files[name]),
+                    alone_file=files.get(f"{name} alone", files[name]),
                     token=token if name in API_ROWS else None,
                 )
                 results.append(result)
@@ -192,19 +208,36 @@ class Command(BaseCommand):
         path.write_text(json.dumps(document, indent=2) + "\n")
         self.stdout.write(f"\nWritten to {path}")
 
-    def measure(self, url, label, requests_file, *, warmup_file, token) -> report.RowResult:
+    def measure(
+        self, url, label, requests_file, *, warmup_file, alone_file, token
+    ) -> report.RowResult:
         options = self.options
+        load = {"threads": options["threads"], "connections": options["connections"]}
         if options["warmup"]:
-            self.wrk(url, warmup_file, options["warmup"], token=token, expected=label)
+            self.wrk(url, warmup_file, options["warmup"], token=token, expected=label, **load)
         profiler = self.start_profiler(label)
         cpu_before = self.server.worker_cpu_seconds()
-        output = self.wrk(url, requests_file, options["duration"], token=token, expected=label)
+        output = self.wrk(
+            url, requests_file, options["duration"], token=token, expected=label, **load
+        )
         cpu_used = self.server.worker_cpu_seconds() - cpu_before
         if profiler is not None:
             profiler.wait()
-        return report.parse_wrk_output(
+        result = report.parse_wrk_output(
             label, output, load_average=os.getloadavg()[0], worker_cpu_seconds=cpu_used
         )
+        if options["alone"]:
+            output = self.wrk(
+                url,
+                alone_file,
+                options["alone"],
+                token=token,
+                expected=label,
+                threads=1,
+                connections=1,
+            )
+            report.add_alone(result, report.parse_wrk_output(label, output))
+        return result
 
     def start_profiler(self, label):
         if not self.options["profile"]:
@@ -226,13 +259,12 @@ class Command(BaseCommand):
             stderr=subprocess.DEVNULL,
         )
 
-    def wrk(self, url, requests_file, seconds, *, token, expected) -> str:
-        threads = self.options["threads"]
+    def wrk(self, url, requests_file, seconds, *, token, expected, threads, connections) -> str:
         status = "201" if expected == "api booking create" else "200"
         command = [
             "wrk",
             f"--threads={threads}",
-            f"--connections={self.options['connections']}",
+            f"--connections={connections}",
             f"--duration={seconds}s",
             "--timeout=5s",
             f"--script={ROW_SCRIPT}",
