@@ -139,6 +139,14 @@ class Command(BaseCommand):
         )
         server.collect_static()
         listed = Service.objects.filter(is_listed=True).count()
+        if options["scale"] and listed > 1.2 * options["scale"] + 1000:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The database lists {listed:,} services, far more than SCALE="
+                    f"{options['scale']:,} (seeding only adds): the rows measure {listed:,}. "
+                    "Use another BENCH_DATABASE_URL for a smaller scale."
+                )
+            )
         self.stdout.write(
             f"{listed:,} listed services; gunicorn {options['workers']} sync workers; wrk "
             f"{options['threads']} threads, {options['connections']} connections, "
