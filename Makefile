@@ -12,10 +12,13 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 # The benchmark's own database: seeding a million listings must not touch anything else.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
-SCALE ?= 1000000
-BENCH_ENV = DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=true
+BENCH_ENV = DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=true \
+	HUEY_NAME=marketplace-bench
+# Listings to seed: a million for the search benchmark, 100,000 for the quicker load benchmark.
+bench-search: SCALE ?= 1000000
+bench: SCALE ?= 100000
 
-.PHONY: help install run test lint format check-services bench-search screenshots
+.PHONY: help install run test lint format check-services bench-search bench screenshots
 
 help:
 	@echo "make run    install, migrate, load demo data, serve http://$(HOST):$(PORT) with the Huey consumer"
@@ -23,6 +26,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make screenshots  PNGs of the main pages on a phone and a desktop into docs/screenshots/"
 	@echo "make bench-search  seed SCALE listings (default 1,000,000) and time the search query mix"
+	@echo "make bench  seed SCALE listings (default 100,000), load-test every page under gunicorn"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -68,3 +72,12 @@ bench-search: install
 	@$(BENCH_ENV) $(PY) manage.py seed_demo --scale $(SCALE)
 	@mkdir -p bench/results
 	@$(BENCH_ENV) $(PY) manage.py bench_search --json bench/results/search-$(SCALE).json
+
+# A few minutes: gunicorn with production settings on loopback, wrk row by row (see README).
+bench: install
+	@scripts/ensure-bench-packages
+	@$(BENCH_ENV) $(PY) scripts/check_services.py
+	@$(BENCH_ENV) $(PY) scripts/create_database.py
+	@$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(BENCH_ENV) LOG_LEVEL=WARNING $(PY) manage.py seed_demo --scale $(SCALE)
+	@$(BENCH_ENV) $(PY) manage.py bench --scale $(SCALE)

@@ -133,6 +133,10 @@ def _build_tree() -> CategoryTree:
 
 def category_tree() -> CategoryTree:
     """The active category tree, from the cache (rebuilt when a category changes)."""
+    return catalog_cache.remembered("category-tree", _shared_category_tree)
+
+
+def _shared_category_tree() -> CategoryTree:
     tree = cache.get(catalog_cache.CATEGORY_TREE_KEY)
     if tree is None:
         tree = _build_tree()
@@ -142,6 +146,10 @@ def category_tree() -> CategoryTree:
 
 def city_choices() -> list[tuple[str, str]]:
     """(slug, label) of cities where at least one verified provider works, cached."""
+    return catalog_cache.remembered("cities", _shared_city_choices)
+
+
+def _shared_city_choices() -> list[tuple[str, str]]:
     key = catalog_cache.generational_key("cities")
     choices = cache.get(key)
     if choices is None:
@@ -438,6 +446,10 @@ def marketplace_figures() -> dict:
 
 def home_page() -> dict:
     """Featured services and figures for the home page, cached until the catalog changes."""
+    return catalog_cache.remembered("home", _shared_home_page)
+
+
+def _shared_home_page() -> dict:
     key = catalog_cache.generational_key("home")
     data = cache.get(key)
     if data is None:
@@ -449,3 +461,20 @@ def home_page() -> dict:
         }
         cache.set(key, data, catalog_cache.PAGE_TIMEOUT)
     return data
+
+
+def browse_services(filters: SearchFilters) -> SearchResults:
+    """search_services, cached until the catalog changes when only a category, the order and
+    the page are chosen: a category page as everyone sees it."""
+    browsing = filters.category is not None and filters == SearchFilters(
+        category=filters.category, sort=filters.sort, page=filters.page
+    )
+    if not browsing:
+        return search_services(filters)
+    category, sort, page = filters.category.id, filters.sort, filters.page
+    key = catalog_cache.generational_key(f"browse:{category}:{sort}:{page}")
+    results = cache.get(key)
+    if results is None:
+        results = search_services(filters)
+        cache.set(key, results, catalog_cache.PAGE_TIMEOUT)
+    return results

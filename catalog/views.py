@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -10,20 +11,30 @@ from accounts.decorators import provider_required
 from accounts.models import ServiceProviderProfile, VerificationStatus
 from reviews import selectors as review_selectors
 
+from . import cache as catalog_cache
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
 from .models import Service
 
 
-def home(request):
+def _root_categories():
     tree = selectors.category_tree()
+    return [tree.nodes[pk] for pk in tree.roots]
+
+
+def home(request):
+    # The template caches its content per catalog generation: what it shows is computed
+    # only when that cache misses.
+    home_page = SimpleLazyObject(selectors.home_page)
     return render(
         request,
         "catalog/home.html",
         {
-            "categories": [tree.nodes[pk] for pk in tree.roots],
-            "search_form": SearchForm(),
-            **selectors.home_page(),
+            "catalog_generation": catalog_cache.generation(),
+            "categories": SimpleLazyObject(_root_categories),
+            "search_form": SimpleLazyObject(SearchForm),
+            "featured": SimpleLazyObject(lambda: home_page["featured"]),
+            "figures": SimpleLazyObject(lambda: home_page["figures"]),
         },
     )
 
@@ -38,12 +49,23 @@ def _search_page(request, *, category=None):
                 request, f"{label}: {error} This filter was ignored." if label else error
             )
     filters = form.filters()
-    results = selectors.search_services(filters)
+    # A category page as linked (at most a page and an order chosen) is the same for
+    # everyone: its results, and the HTML of them, are cached until the catalog changes.
+    # Search is not, so bench_search keeps timing the queries.
+    results_cache_key = None
+    if category is not None and set(request.GET) <= {"page", "sort"} and not form.errors:
+        results = SimpleLazyObject(lambda: selectors.browse_services(filters))
+        results_cache_key = (
+            f"{catalog_cache.generation()}:{category.id}:{filters.sort}:{filters.page}"
+        )
+    else:
+        results = selectors.search_services(filters)
     tree = form.tree
     context = {
         "form": form,
         "filters": filters,
         "results": results,
+        "results_cache_key": results_cache_key,
         "category": category,
         "breadcrumbs": tree.ancestors(category.id) if category else [],
         "subcategories": [tree.nodes[pk] for pk in category.children] if category else [],

@@ -236,6 +236,9 @@ HEADLESS_JWT_PRIVATE_KEY = env("JWT_PRIVATE_KEY") or _embedded_jwt_key()
 API_RATE_LIMIT_ANON = "100/h"  # per IP, callers without an access token
 API_RATE_LIMIT_USER = "1000/h"  # per user, callers with a valid access token
 API_RATE_LIMIT_BOOKING_CREATE = "50/h"  # per user, on top of the above
+# Accounts whose access tokens skip the limits above: only the load benchmark's client
+# (`manage.py bench` sets it for the server it starts). Empty in any real deployment.
+API_RATE_LIMIT_EXEMPT_EMAILS = env_list("API_RATE_LIMIT_EXEMPT_EMAILS")
 # Access tokens are checked against their session on every request, so logging out,
 # changing the password or deactivating an account cuts API access at once.
 HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
@@ -246,6 +249,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
+
+# The load benchmark's baseline: a bare view answering "ok" at /bench/ok, mounted only when
+# this is on (`manage.py bench` turns it on for the server it starts), so no deployment
+# and no URL-walking test ever sees it.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("de", "German")]

@@ -22,6 +22,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+if settings.BENCH_BASELINE:
+    from .bench.views import baseline
+
+    urlpatterns.append(path("bench/ok", baseline, name="bench_baseline"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

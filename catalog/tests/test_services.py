@@ -4,6 +4,7 @@ from django.core.cache import cache
 from accounts.models import VerificationStatus
 from accounts.services import AccountError, decide_verification
 from accounts.tests.factories import AdminFactory, ProviderFactory
+from catalog import cache as catalog_cache
 from catalog import services
 from catalog.cache import CATEGORY_TREE_KEY
 from catalog.selectors import SearchFilters, category_tree, search_services
@@ -129,3 +130,15 @@ def test_a_category_with_services_cannot_be_deleted():
 
     with pytest.raises(services.CatalogError, match="still has services"):
         services.delete_category(category=service.category)
+
+
+def test_category_tree_change_made_by_another_process_shows_on_the_next_read():
+    CategoryFactory(name="Moving")
+    assert [n.name for n in category_tree().nodes.values()] == ["Moving"]
+
+    # What another gunicorn worker's save_category does after its commit, in Redis alone.
+    CategoryFactory(name="Packing")
+    cache.delete(catalog_cache.CATEGORY_TREE_KEY)
+    cache.incr(catalog_cache.GENERATION_KEY)
+
+    assert {n.name for n in category_tree().nodes.values()} == {"Moving", "Packing"}

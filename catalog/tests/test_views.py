@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import VerificationStatus
 from accounts.tests.factories import CityFactory, ProviderFactory
-from catalog.services import save_service_as_staff
+from catalog.services import save_service_as_staff, set_service_active
 
 from .factories import CategoryFactory, ServiceFactory
 
@@ -225,12 +225,39 @@ def test_search_page_query_count_is_constant(client, count, django_assert_num_qu
 def test_category_page_query_count_is_constant(client, count, django_assert_num_queries):
     category = CategoryFactory()
     ServiceFactory.create_batch(count, category=category)
-    client.get(category.get_absolute_url())
+    client.get(category.get_absolute_url(), {"sort": "price"})  # caches the tree and cities
 
     with django_assert_num_queries(3):  # count, page ids, those rows
         response = client.get(category.get_absolute_url())
+    with django_assert_num_queries(0):  # the same page for everyone: cached
+        client.get(category.get_absolute_url())
 
     assert response.context["results"].count == count
+
+
+def test_category_page_shows_a_paused_service_gone_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    category = CategoryFactory()
+    kept, paused = ServiceFactory.create_batch(2, category=category)
+    assert client.get(category.get_absolute_url()).context["results"].count == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_service_active(service=paused, user=paused.provider.user, active=False)
+
+    results = client.get(category.get_absolute_url()).context["results"]
+    assert [service.title for service in results.services] == [kept.title]
+
+
+def test_filtered_category_page_is_searched_not_cached(client, django_assert_num_queries):
+    category = CategoryFactory()
+    ServiceFactory(category=category, base_price=80)
+    client.get(category.get_absolute_url(), {"min_price": "50"})
+
+    with django_assert_num_queries(3):
+        response = client.get(category.get_absolute_url(), {"min_price": "50"})
+
+    assert response.context["results"].count == 1
 
 
 @pytest.mark.parametrize("count", [1, 10])

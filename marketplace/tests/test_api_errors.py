@@ -158,6 +158,35 @@ def test_one_operation_can_have_a_tighter_limit(client, settings):
     assert client.get(ME, **auth).status_code == 200
 
 
+@PROBE
+def test_an_account_named_in_the_exempt_setting_is_never_limited(client, settings):
+    settings.API_RATE_LIMIT_USER = "2/h"
+    settings.API_RATE_LIMIT_BOOKING_CREATE = "1/h"
+    settings.API_RATE_LIMIT_EXEMPT_EMAILS = ["Bench-Client@Example.com"]
+    exempt = {"HTTP_AUTHORIZATION": f"Bearer {access_token(client, 'bench-client@example.com')}"}
+
+    statuses = [client.get(ME, **exempt).status_code for _ in range(4)]
+    booked = [client.post("/api/probe/bookings/", **exempt).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200, 200]
+    assert booked == [200, 200, 200]
+
+
+@PROBE
+def test_everyone_else_keeps_their_limits_when_an_account_is_exempt(client, settings):
+    settings.API_RATE_LIMIT_ANON = "1/h"
+    settings.API_RATE_LIMIT_USER = "3/h"
+    settings.API_RATE_LIMIT_BOOKING_CREATE = "1/h"
+    settings.API_RATE_LIMIT_EXEMPT_EMAILS = ["bench-client@example.com"]
+    other = {"HTTP_AUTHORIZATION": f"Bearer {access_token(client)}"}  # the IP's one request
+
+    assert client.get(HEALTH).status_code == 429
+    assert client.post("/api/probe/bookings/", **other).status_code == 200
+    assert client.post("/api/probe/bookings/", **other).status_code == 429
+    assert client.get(ME, **other).status_code == 200
+    assert client.get(ME, **other).status_code == 429
+
+
 # CORS
 
 

@@ -1,0 +1,194 @@
+"""Figures of a benchmark run: one row per page from wrk's output, the table, the targets.
+
+Pure functions over plain data, so they are tested without a server or wrk.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+RESULT_PREFIX = "BENCH_RESULT "
+
+# The issue's targets (see README, "Benchmark"): share of the baseline's requests/s, and p95.
+MIN_SHARE_OF_BASELINE = {
+    "home": 0.50,
+    "category page": 0.50,
+    "search": 0.25,
+    "service detail": 0.25,
+}
+MAX_P95_MS = {"search": 50.0, "api booking create": 30.0}
+MAX_WORKER_RSS_MB = 150.0
+# The search latency target is stated for a million listings.
+SEARCH_P95_TARGET_SCALE = 1_000_000
+
+
+@dataclass
+class RowResult:
+    name: str
+    requests_per_s: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    mean_ms: float
+    max_ms: float
+    requests: int
+    errors: int
+    error_detail: dict = field(default_factory=dict)
+    load_average: float | None = None
+    cpu_ms_per_request: float | None = None
+    # The same requests from one connection: the latency of a request that never queues.
+    alone_requests_per_s: float | None = None
+    alone_p50_ms: float | None = None
+    alone_p95_ms: float | None = None
+    alone_p99_ms: float | None = None
+    ratio: float | None = None
+
+
+def parse_wrk_output(
+    name: str,
+    output: str,
+    *,
+    load_average: float | None = None,
+    worker_cpu_seconds: float | None = None,
+) -> RowResult:
+    """The row's figures from the JSON line bench/wrk/row.lua prints at the end of a run.
+
+    Errors are socket errors (connect, read, write, timeout) plus every answer whose status
+    is not the row's expected one (a 409 for a slot already taken counts, like a 500).
+    """
+    line = next((line for line in output.splitlines() if line.startswith(RESULT_PREFIX)), None)
+    if line is None:
+        raise ValueError(f"wrk printed no result line for {name!r}:\n{output}")
+    data = json.loads(line[len(RESULT_PREFIX) :])
+    seconds = data["duration_us"] / 1_000_000
+    latency = {key: value / 1000 for key, value in data["latency_us"].items()}
+    detail = {f"status {status}": n for status, n in data["unexpected_statuses"].items() if n}
+    detail |= {kind: n for kind, n in data["socket_errors"].items() if n}
+    return RowResult(
+        name=name,
+        requests_per_s=round(data["requests"] / seconds, 1) if seconds else 0.0,
+        p50_ms=round(latency["p50"], 2),
+        p95_ms=round(latency["p95"], 2),
+        p99_ms=round(latency["p99"], 2),
+        mean_ms=round(latency["mean"], 2),
+        max_ms=round(latency["max"], 2),
+        requests=data["requests"],
+        errors=sum(detail.values()),
+        error_detail=detail,
+        load_average=load_average,
+        cpu_ms_per_request=(
+            round(worker_cpu_seconds * 1000 / data["requests"], 2)
+            if worker_cpu_seconds is not None and data["requests"]
+            else None
+        ),
+    )
+
+
+def add_alone(row: RowResult, alone: RowResult) -> RowResult:
+    """Add the one-connection figures to a row; its errors count with the row's."""
+    row.alone_requests_per_s = alone.requests_per_s
+    row.alone_p50_ms, row.alone_p95_ms, row.alone_p99_ms = (
+        alone.p50_ms,
+        alone.p95_ms,
+        alone.p99_ms,
+    )
+    row.errors += alone.errors
+    for kind, count in alone.error_detail.items():
+        row.error_detail[kind] = row.error_detail.get(kind, 0) + count
+    return row
+
+
+def baseline_requests_per_s(rows: list[RowResult]) -> float:
+    """The mean of the baseline rows (run first and last, so drift shows between them)."""
+    values = [row.requests_per_s for row in rows if row.name.startswith("baseline")]
+    if not values:
+        raise ValueError("A run needs at least one baseline row.")
+    return sum(values) / len(values)
+
+
+def with_ratios(rows: list[RowResult]) -> list[RowResult]:
+    baseline = baseline_requests_per_s(rows)
+    for row in rows:
+        row.ratio = round(row.requests_per_s / baseline, 3) if baseline else None
+    return rows
+
+
+def format_table(rows: list[RowResult]) -> str:
+    header = (
+        f"{'row':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}{'x baseline':>12}{'p95 alone':>11}{'cpu ms':>8}{'load':>7}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        ratio = f"{row.ratio * 100:.0f} %" if row.ratio is not None else "-"
+        load = f"{row.load_average:.2f}" if row.load_average is not None else "-"
+        cpu = f"{row.cpu_ms_per_request:.2f}" if row.cpu_ms_per_request is not None else "-"
+        alone = f"{row.alone_p95_ms:.1f}" if row.alone_p95_ms is not None else "-"
+        lines.append(
+            f"{row.name:<22}{row.requests_per_s:>9.1f}{row.p50_ms:>9.1f}{row.p95_ms:>9.1f}"
+            f"{row.p99_ms:>9.1f}{row.errors:>8}{ratio:>12}{alone:>11}{cpu:>8}{load:>7}"
+        )
+    return "\n".join(lines)
+
+
+def check_targets(rows: list[RowResult], *, worker_rss_mb: list[float], scale: int) -> list[dict]:
+    """Each target with what was measured and whether it was met (None: not applicable)."""
+    by_name = {row.name: row for row in rows}
+    checks = [
+        {
+            "target": "zero errors",
+            "measured": sum(row.errors for row in rows),
+            "met": all(row.errors == 0 for row in rows),
+        }
+    ]
+    for name, share in MIN_SHARE_OF_BASELINE.items():
+        row = by_name.get(name)
+        if row is not None:
+            checks.append(
+                {
+                    "target": f"{name} >= {share:.0%} of baseline req/s",
+                    "measured": f"{row.ratio:.0%}",
+                    "met": row.ratio >= share,
+                }
+            )
+    # A latency target is checked twice: under the run's load, where a request waits behind
+    # the others queued on the busy workers, and from one connection, where it never waits.
+    for name, limit in MAX_P95_MS.items():
+        row = by_name.get(name)
+        if row is None:
+            continue
+        applies = name != "search" or scale >= SEARCH_P95_TARGET_SCALE
+        caveat = "" if applies else f" (stated for {SEARCH_P95_TARGET_SCALE:,} services)"
+        for how, p95 in (("under load", row.p95_ms), ("alone", row.alone_p95_ms)):
+            if p95 is not None:
+                checks.append(
+                    {
+                        "target": f"{name} p95 < {limit:g} ms, {how}{caveat}",
+                        "measured": f"{p95:.1f} ms",
+                        "met": p95 < limit if applies else None,
+                    }
+                )
+    if worker_rss_mb:
+        checks.append(
+            {
+                "target": f"memory per gunicorn worker < {MAX_WORKER_RSS_MB:g} MB (RSS)",
+                "measured": ", ".join(f"{mb:.0f} MB" for mb in worker_rss_mb),
+                "met": max(worker_rss_mb) < MAX_WORKER_RSS_MB,
+            }
+        )
+    return checks
+
+
+def format_targets(checks: list[dict]) -> str:
+    marks = {True: "met", False: "MISSED", None: "n/a"}
+    return "\n".join(
+        f"  {marks[check['met']]:<7}{check['target']}: {check['measured']}" for check in checks
+    )
+
+
+def run_document(rows: list[RowResult], **about) -> dict:
+    """The JSON written under bench/results/: the run's settings, rows, memory, targets."""
+    return {
+        **about,
+        "baseline_requests_per_s": round(baseline_requests_per_s(rows), 1),
+        "rows": [asdict(row) for row in rows],
+    }
