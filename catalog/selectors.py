@@ -318,63 +318,80 @@ WALK_WINDOW_FACTOR = 3
 _CANDIDATE_COLUMNS = ("id", "rating_average", "review_count", "base_price", "created_at")
 
 
-def _walk_rating_index(matches: QuerySet[Service], words: list[str], window: int) -> list[tuple]:
-    walked = matches.order_by(*ORDERINGS[Sort.RATING]).values(
-        *_CANDIDATE_COLUMNS, vector=F("search_vector")
-    )[:window]
-    inner, params = walked.query.sql_with_params()
-    sql = (
-        "SELECT w.id, w.rating_average, w.review_count, w.base_price, w.created_at,"
-        " ts_rank(w.vector, to_tsquery('english', %s))"
-        f" FROM ({inner}) AS w WHERE w.vector @@ to_tsquery('english', %s) LIMIT %s"
-    )
-    query = prefix_tsquery(words)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [query, *params, query, COUNT_CAP + 1])
-        return cursor.fetchall()
-
-
-def _every_match_by_index(matches: QuerySet[Service], words: list[str]) -> list[tuple]:
-    found = _text_filter(matches, words).order_by().values(*_CANDIDATE_COLUMNS)
-    inner, params = found.query.sql_with_params()
-    # MATERIALIZED keeps the planner from walking the rating index instead.
-    sql = (
-        f"WITH m AS MATERIALIZED ({inner})"
-        " SELECT best.id, best.rating_average, best.review_count, best.base_price,"
-        " best.created_at, ts_rank(s.search_vector, to_tsquery('english', %s))"
-        " FROM (SELECT * FROM m ORDER BY rating_average DESC, review_count DESC, id DESC"
-        " LIMIT %s) AS best JOIN catalog_service s ON s.id = best.id"
-        " ORDER BY best.rating_average DESC, best.review_count DESC, best.id DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, prefix_tsquery(words), COUNT_CAP + 1])
-        return cursor.fetchall()
-
-
-def _text_candidates(matches: QuerySet[Service], query: QueryWords) -> list[tuple]:
-    """The best-rated COUNT_CAP + 1 text matches: (id, rating, reviews, price, created, rank)."""
-    walked_listings = (COUNT_CAP + 1) / query.share if query.share else float("inf")
-    if walked_listings * WALK_COST_RATIO < query.share * query.listings:
-        window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / query.share)
-        walked = _walk_rating_index(matches, query.words, window)
-        if len(walked) > COUNT_CAP:
-            return walked
-    return _every_match_by_index(matches, query.words)
-
-
-def _sorted_candidates(candidates: list[tuple], sort: str) -> list[int]:
-    """Candidate ids in the chosen order; they arrive best rated first."""
-    column = {name: index for index, name in enumerate(_CANDIDATE_COLUMNS)} | {"pk": 0}
+def _sql_ordering(sort: str) -> str:
     if sort == Sort.RELEVANCE:
         ordering = ["-rank", *ORDERINGS[Sort.RATING]]
     else:
         ordering = ORDERINGS.get(sort, ORDERINGS[Sort.RATING])
-    rows = list(candidates)
-    for field_name in reversed(ordering):  # stable sorts, least significant key first
-        descending = field_name.startswith("-")
-        index = 5 if field_name == "-rank" else column[field_name.lstrip("-")]
-        rows.sort(key=lambda row: row[index], reverse=descending)
-    return [row[0] for row in rows]
+    columns = {"pk": "id"}
+    return ", ".join(
+        f"{columns.get(name.lstrip('-'), name.lstrip('-'))} {'DESC' if name[0] == '-' else 'ASC'}"
+        for name in ordering
+    )
+
+
+def _in_chosen_order(candidates_sql: str, params: list, sort: str) -> tuple[list[int], int]:
+    """Ids of the best-rated COUNT_CAP candidates in the chosen order, and how many there were.
+
+    `candidates_sql` yields at most COUNT_CAP + 1 rows of _CANDIDATE_COLUMNS plus `rank`.
+    Sorting happens in the database so only ids cross the wire.
+    """
+    sql = (
+        f"WITH c AS MATERIALIZED ({candidates_sql}),"
+        " best AS (SELECT * FROM c ORDER BY rating_average DESC, review_count DESC, id DESC"
+        " LIMIT %s)"
+        f" SELECT id, (SELECT count(*) FROM c) FROM best ORDER BY {_sql_ordering(sort)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, COUNT_CAP])
+        rows = cursor.fetchall()
+    return [pk for pk, _count in rows], rows[0][1] if rows else 0
+
+
+def _walk_rating_index(
+    matches: QuerySet[Service], words: list[str], window: int, sort: str
+) -> tuple[list[int], int]:
+    walked = matches.order_by(*ORDERINGS[Sort.RATING]).values(
+        *_CANDIDATE_COLUMNS, vector=F("search_vector")
+    )[:window]
+    inner, params = walked.query.sql_with_params()
+    query = prefix_tsquery(words)
+    return _in_chosen_order(
+        "SELECT w.id, w.rating_average, w.review_count, w.base_price, w.created_at,"
+        " ts_rank(w.vector, to_tsquery('english', %s)) AS rank"
+        f" FROM ({inner}) AS w WHERE w.vector @@ to_tsquery('english', %s) LIMIT %s",
+        [query, *params, query, COUNT_CAP + 1],
+        sort,
+    )
+
+
+def _every_match_by_index(
+    matches: QuerySet[Service], words: list[str], sort: str
+) -> tuple[list[int], int]:
+    found = _text_filter(matches, words).order_by().values(*_CANDIDATE_COLUMNS)
+    inner, params = found.query.sql_with_params()
+    # MATERIALIZED keeps the planner from walking the rating index instead.
+    return _in_chosen_order(
+        f"WITH m AS MATERIALIZED ({inner})"
+        " SELECT best.*, ts_rank(s.search_vector, to_tsquery('english', %s)) AS rank"
+        " FROM (SELECT * FROM m ORDER BY rating_average DESC, review_count DESC, id DESC"
+        " LIMIT %s) AS best JOIN catalog_service s ON s.id = best.id",
+        [*params, prefix_tsquery(words), COUNT_CAP + 1],
+        sort,
+    )
+
+
+def _text_matches(
+    matches: QuerySet[Service], query: QueryWords, sort: str
+) -> tuple[list[int], int]:
+    """The best-rated COUNT_CAP text matches' ids in the chosen order, and the capped count."""
+    walked_listings = (COUNT_CAP + 1) / query.share if query.share else float("inf")
+    if walked_listings * WALK_COST_RATIO < query.share * query.listings:
+        window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / query.share)
+        ids, count = _walk_rating_index(matches, query.words, window, sort)
+        if count > COUNT_CAP:
+            return ids, count
+    return _every_match_by_index(matches, query.words, sort)
 
 
 def search_services(filters: SearchFilters) -> SearchResults:
@@ -400,10 +417,9 @@ def search_services(filters: SearchFilters) -> SearchResults:
 
     words = query_words(filters.q)
     query = correct_query_words(words)
-    candidates = None
+    ordered_ids = None
     if words and settings.IS_POSTGRES:
-        candidates = _text_candidates(matches, query)
-        count = len(candidates)
+        ordered_ids, count = _text_matches(matches, query, filters.sort)
     else:
         if words:
             matches = _text_filter(matches, query.words)
@@ -411,8 +427,8 @@ def search_services(filters: SearchFilters) -> SearchResults:
     num_pages = max(1, -(-min(count, COUNT_CAP) // PAGE_SIZE))
     page = min(max(filters.page, 1), num_pages)
     offset = (page - 1) * PAGE_SIZE
-    if candidates is not None:
-        ids = _sorted_candidates(candidates[:COUNT_CAP], filters.sort)[offset : offset + PAGE_SIZE]
+    if ordered_ids is not None:
+        ids = ordered_ids[offset : offset + PAGE_SIZE]
     else:
         ids = _page_ids(matches, filters.sort, offset) if count else []
     by_id = public_services().in_bulk(ids)
