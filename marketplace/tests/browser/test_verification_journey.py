@@ -5,12 +5,10 @@ in both runs (Django admin is a desk job), in a browser context of their own.
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Role, User, VerificationStatus
-from accounts.roles import ADMIN_GROUP_NAME
 from accounts.tests.factories import PASSWORD, PDF_BYTES, AdminFactory, CityFactory, image_bytes
 from catalog.models import Service
 from catalog.tests.factories import CategoryFactory
@@ -21,23 +19,11 @@ from .conftest import VIEWPORTS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def admin_group_permissions():
-    """What the data migrations grant the Admin group: the flush after every earlier
-    transactional test emptied that table (serialized_rollback clashes with those flushes)."""
-    group, _ = Group.objects.get_or_create(name=ADMIN_GROUP_NAME)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=["accounts", "account", "catalog", "booking", "reviews"]
-        )
-    )
-
-
 EMAIL = "marco@example.com"
 
 
 def test_new_provider_is_verified_by_an_admin_and_their_service_is_found(
-    page, chromium_browser, live_server, mailoutbox, admin_group_permissions
+    page, chromium_browser, live_server, mailoutbox
 ):
     CityFactory(name="Austin", state="TX", time_zone="America/Chicago")
     CategoryFactory(name="Plumbing")
