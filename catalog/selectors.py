@@ -212,27 +212,28 @@ class QueryWords:
     """The query's words after spelling correction, with how common the rarest one is."""
 
     words: list[str]
-    # Share of listings holding the rarest word, from PostgreSQL's statistics (0 when unknown).
+    # Share of listings holding the rarest word, from PostgreSQL's statistics (0 when unknown):
+    # at most `share`, at least `share_floor`.
     share: float = 0.0
+    share_floor: float = 0.0
     # Rows in the service table, as PostgreSQL last counted them.
     listings: float = 0.0
 
 
-# The vocabulary check and the word statistics in one round trip. `share` is the summed
-# frequency of the most common lexemes each word is a prefix of (pg_stats keeps them for
-# the search vector after ANALYZE); a word missing there is rarer than all of them.
+# The vocabulary check and the word statistics in one round trip. pg_stats keeps the
+# search vector's most common lexemes and their frequencies after ANALYZE; a word's share
+# is at most the sum of the frequencies of the lexemes it starts (capped at 1: a listing
+# may hold several) and at least the largest of them. A word missing there is rarer than
+# all of them (0); a stop word, which the search drops too, has no share (NULL).
 _CORRECT_AND_MEASURE_SQL = """
 WITH stats AS (
-    SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS freqs
-    FROM pg_stats
-    WHERE schemaname = current_schema() AND tablename = 'catalog_service'
-      AND attname = 'search_vector'
+    SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS freqs
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
+    WHERE c.oid = 'catalog_service'::regclass AND s.attname = 'search_vector'
 )
-SELECT q.w, chosen.word,
-       (SELECT coalesce(sum(m.freq), 0)
-          FROM stats, unnest(stats.lexemes, stats.freqs) AS m(lexeme, freq),
-               unnest(tsvector_to_array(to_tsvector('english', chosen.word))) AS stem
-         WHERE starts_with(m.lexeme, stem)),
+SELECT q.w, chosen.word, measured.share, measured.share_floor,
        (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'catalog_service'::regclass)
 FROM unnest(%s::text[]) WITH ORDINALITY AS q(w, n)
 CROSS JOIN LATERAL (
@@ -242,6 +243,14 @@ CROSS JOIN LATERAL (
                         ORDER BY similarity(t.word, q.w) DESC, t.word LIMIT 1), q.w)
     END AS word
 ) AS chosen
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN stems = '{}' THEN NULL ELSE least(coalesce(sum(m.freq), 0), 1) END,
+           CASE WHEN stems = '{}' THEN NULL ELSE coalesce(max(m.freq), 0) END
+    FROM (SELECT tsvector_to_array(to_tsvector('english', chosen.word)) AS stems) AS w
+    LEFT JOIN (stats CROSS JOIN unnest(stats.lexemes, stats.freqs) AS m(lexeme, freq))
+           ON EXISTS (SELECT 1 FROM unnest(w.stems) AS stem WHERE starts_with(m.lexeme, stem))
+    GROUP BY w.stems
+) AS measured(share, share_floor)
 ORDER BY q.n
 """
 
@@ -254,10 +263,13 @@ def correct_query_words(words: list[str]) -> QueryWords:
         with connection.cursor() as cursor:
             cursor.execute(_CORRECT_AND_MEASURE_SQL, [words])
             rows = cursor.fetchall()
+        # Stop words (no share) match everything, so they never make a query rarer.
+        measured = [(share, floor) for _w, _c, share, floor, _n in rows if share is not None]
         return QueryWords(
-            words=[chosen for _word, chosen, _share, _listings in rows],
-            share=min(float(share) for _word, _chosen, share, _listings in rows),
-            listings=float(rows[0][3]),
+            words=[chosen for _word, chosen, *_measures in rows],
+            share=float(min((share for share, _floor in measured), default=0)),
+            share_floor=float(min((floor for _share, floor in measured), default=0)),
+            listings=float(rows[0][4]),
         )
     vocabulary = list(SearchTerm.objects.values_list("word", flat=True))
     corrected = []
@@ -359,7 +371,9 @@ def _walk_rating_index(
     return _in_chosen_order(
         "SELECT w.id, w.rating_average, w.review_count, w.base_price, w.created_at,"
         " ts_rank(w.vector, to_tsquery('english', %s)) AS rank"
-        f" FROM ({inner}) AS w WHERE w.vector @@ to_tsquery('english', %s) LIMIT %s",
+        f" FROM ({inner}) AS w WHERE w.vector @@ to_tsquery('english', %s)"
+        # The walk's own order; stated, so no plan can change which rows come first.
+        " ORDER BY w.rating_average DESC, w.review_count DESC, w.id DESC LIMIT %s",
         [query, *params, query, COUNT_CAP + 1],
         sort,
     )
@@ -387,7 +401,8 @@ def _text_matches(
     """The best-rated COUNT_CAP text matches' ids in the chosen order, and the capped count."""
     walked_listings = (COUNT_CAP + 1) / query.share if query.share else float("inf")
     if walked_listings * WALK_COST_RATIO < query.share * query.listings:
-        window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / query.share)
+        # Sized from the lower bound, so an overestimated share doesn't shrink it.
+        window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / max(query.share_floor, 1e-9))
         ids, count = _walk_rating_index(matches, query.words, window, sort)
         if count > COUNT_CAP:
             return ids, count

@@ -7,7 +7,7 @@ from django.db import connection
 
 from accounts.tests.factories import CityFactory, ProviderFactory
 from catalog import selectors
-from catalog.models import PricingType
+from catalog.models import PricingType, Service
 from catalog.selectors import (
     PAGE_SIZE,
     SearchFilters,
@@ -160,6 +160,15 @@ def test_word_statistics_say_how_common_the_rarest_word_is():
     assert correct_query_words(["window"]).listings == 10
 
 
+def test_a_stop_word_does_not_make_a_query_rare():
+    ServiceFactory.create_batch(6, title="Window cleaning")
+    ServiceFactory.create_batch(4, title="Garden design")
+    analyze_listings()
+
+    assert correct_query_words(["the", "window"]).share == pytest.approx(0.6)
+    assert correct_query_words(["the"]).share == 0
+
+
 @pytest.fixture
 def dense_listings(monkeypatch):
     """Twelve "pipe" listings among fifteen, with distinct ratings, prices and ages."""
@@ -176,19 +185,40 @@ def dense_listings(monkeypatch):
     analyze_listings()
 
 
-def search_each_way(monkeypatch, **filters):
+def search_each_way(monkeypatch, *, walk_is_enough=True, **filters):
     """The same search through the rating-index walk and through the GIN index."""
-    walks = []
-    real_walk = selectors._walk_rating_index
-    monkeypatch.setattr(
-        selectors, "_walk_rating_index", lambda *a: walks.append(a) or real_walk(*a)
-    )
+    calls = []
+    for name in ("_walk_rating_index", "_every_match_by_index"):
+        real = getattr(selectors, name)
+        monkeypatch.setattr(
+            selectors, name, lambda *a, real=real, name=name: calls.append(name) or real(*a)
+        )
     monkeypatch.setattr(selectors, "WALK_COST_RATIO", 0)
     walked = search_services(SearchFilters(**filters))
+    walk_calls, calls[:] = list(calls), []
     monkeypatch.setattr(selectors, "WALK_COST_RATIO", 1e9)
     indexed = search_services(SearchFilters(**filters))
-    assert len(walks) == 1
+    assert walk_calls[0] == "_walk_rating_index"
+    assert ("_every_match_by_index" not in walk_calls) == walk_is_enough
+    assert calls == ["_every_match_by_index"]
     return walked, indexed
+
+
+def expected_page(sort, page, page_size):
+    """What the page must hold: the best-rated COUNT_CAP "pipe" listings in the chosen order."""
+    best = sorted(
+        Service.objects.filter(title__startswith="Pipe"),
+        key=lambda s: (s.rating_average, s.review_count, s.pk),
+        reverse=True,
+    )[: selectors.COUNT_CAP]
+    keys = {
+        Sort.RATING: lambda s: (-s.rating_average, -s.review_count, -s.pk),
+        Sort.PRICE_ASC: lambda s: (s.base_price, s.pk),
+        Sort.PRICE_DESC: lambda s: (-s.base_price, -s.pk),
+        Sort.NEWEST: lambda s: (-s.created_at.timestamp(), -s.pk),
+    }
+    ordered = sorted(best, key=keys[sort])
+    return [s.pk for s in ordered][(page - 1) * page_size : page * page_size]
 
 
 @pytest.mark.parametrize("sort", [choice for choice, _label in Sort.CHOICES])
@@ -202,14 +232,34 @@ def test_dense_words_find_the_same_page_whichever_index_is_walked(
 
     assert [s.pk for s in walked.services] == [s.pk for s in indexed.services]
     assert len(walked.services) == 3
+    if sort != Sort.RELEVANCE:  # relevance: test_title_matches_rank_above_description_matches
+        assert [s.pk for s in walked.services] == expected_page(sort, page, 3)
     assert (walked.count, walked.count_is_capped) == (indexed.count, True) == (8, True)
 
 
 def test_a_walk_that_runs_out_of_window_falls_back_to_the_index(dense_listings, monkeypatch):
     monkeypatch.setattr(selectors, "WALK_WINDOW_FACTOR", 0.1)
 
-    walked, indexed = search_each_way(monkeypatch, q="pipe job", max_price=Decimal("90"))
+    walked, indexed = search_each_way(
+        monkeypatch, walk_is_enough=False, q="pipe job", max_price=Decimal("90")
+    )
 
     assert [s.pk for s in walked.services] == [s.pk for s in indexed.services]
     assert walked.count == indexed.count == len(titles(q="pipe", max_price=Decimal("90")))
     assert walked.count > 0
+
+
+def test_text_search_sort_orders():
+    ServiceFactory(
+        title="Pipe B", base_price=Decimal("50"), rating_average=Decimal("4.0"), review_count=1
+    )
+    ServiceFactory(
+        title="Pipe A", base_price=Decimal("80"), rating_average=Decimal("4.8"), review_count=1
+    )
+    ServiceFactory(title="Pipe C", base_price=Decimal("20"))
+    ServiceFactory(title="Garden design", base_price=Decimal("10"))
+
+    assert titles(q="pipe", sort=Sort.PRICE_ASC) == ["Pipe C", "Pipe B", "Pipe A"]
+    assert titles(q="pipe", sort=Sort.PRICE_DESC) == ["Pipe A", "Pipe B", "Pipe C"]
+    assert titles(q="pipe", sort=Sort.RATING) == ["Pipe A", "Pipe B", "Pipe C"]
+    assert titles(q="pipe", sort=Sort.NEWEST) == ["Pipe C", "Pipe A", "Pipe B"]
