@@ -55,7 +55,7 @@ test: check-services
 # Not part of `make test`: pytest only provides the live server on PostgreSQL and Chromium.
 screenshots: check-services
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true HUEY_NAME=marketplace-screenshots \
-		$(PY) -m pytest marketplace/tests/browser/screenshots.py -q
+		$(PY) -m pytest tests/browser/screenshots.py -q
 
 lint: install
 	$(PY) -m ruff check .

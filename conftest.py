@@ -40,13 +40,13 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _migrated_rows(request, django_db_blocker):
     """A database test starts with what the data migrations wrote, even after an earlier
-    transactional test's flush (see marketplace/tests/migrated_rows.py)."""
+    transactional test's flush (see tests/migrated_rows.py)."""
     uses_database = request.node.get_closest_marker("django_db") is not None or bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     )
     if not uses_database:
         return
-    from marketplace.tests.migrated_rows import ensure_admin_group_permissions
+    from tests.migrated_rows import ensure_admin_group_permissions
 
     with django_db_blocker.unblock():
         ensure_admin_group_permissions()

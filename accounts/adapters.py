@@ -31,7 +31,7 @@ class AccountAdapter(DefaultAccountAdapter):
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             # Too many failed logins for this address: the login page answers 429 with
-            # Retry-After (marketplace.rate_limited.RetryAfterMiddleware), like the API.
+            # Retry-After (accounts.rate_limited.RetryAfterMiddleware), like the API.
             request.rate_limited_for = services.allauth_rate_window("login_failed")
             raise
 

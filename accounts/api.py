@@ -2,8 +2,8 @@
 
 from ninja import Router, Status
 
-from marketplace.api_auth import jwt_auth
-from marketplace.api_errors import ErrorOut
+from core.api.auth import jwt_auth
+from core.api.errors import ErrorOut
 
 from . import selectors, services, tokens
 from .schemas import LoginIn, LoginOut, RefreshIn, RegisteredOut, RegisterIn, TokensOut, UserOut

@@ -1,10 +1,12 @@
 """Reads on accounts."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from .models import (
+    Role,
     ServiceProviderProfile,
     User,
     VerificationApplication,
@@ -66,3 +68,38 @@ def downloadable_documents(user: User) -> QuerySet[VerificationDocument]:
     if user.is_staff and user.has_perm("accounts.view_verificationdocument"):
         return documents
     return documents.filter(application__provider__user=user)
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    new_users: int
+    new_customers: int
+    new_providers: int
+    pending_verifications: int
+    average_provider_rating: Decimal | None
+    rated_providers: int
+
+
+def account_figures(*, joined_since) -> AccountFigures:
+    """Sign-ups since `joined_since`, the verification queue and providers' mean rating."""
+    users = User.objects.filter(date_joined__gte=joined_since).aggregate(
+        total=Count("pk"),
+        customers=Count("pk", filter=Q(role=Role.CUSTOMER)),
+        providers=Count("pk", filter=Q(role=Role.PROVIDER)),
+    )
+    ratings = ServiceProviderProfile.objects.filter(review_count__gt=0).aggregate(
+        average=Avg("rating_average"), rated=Count("pk")
+    )
+    average = ratings["average"]
+    return AccountFigures(
+        new_users=users["total"],
+        new_customers=users["customers"],
+        new_providers=users["providers"],
+        pending_verifications=VerificationApplication.objects.filter(
+            status=VerificationStatus.PENDING
+        ).count(),
+        average_provider_rating=None
+        if average is None
+        else Decimal(average).quantize(Decimal("0.01")),
+        rated_providers=ratings["rated"],
+    )

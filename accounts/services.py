@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
-from catalog.cache import invalidate_listings
-from catalog.services import sync_provider_listings
+from core.roles import ADMIN_GROUP_NAME
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -42,8 +41,8 @@ from .models import (
     VerificationStatus,
 )
 from .phone import normalize_phone
-from .roles import ADMIN_GROUP_NAME
 from .selectors import application_blocker
+from .signals import provider_listing_changed
 from .storage import private_documents
 
 
@@ -298,7 +297,9 @@ def update_provider_profile(*, user: User, fields: dict, cities) -> ServiceProvi
         setattr(profile, name, value)
     profile.save()
     profile.cities.set(cities)
-    invalidate_listings()  # the cities customers can filter by may have changed
+    provider_listing_changed.send(
+        ServiceProviderProfile, provider=profile, verification_changed=False
+    )
     return profile
 
 
@@ -451,7 +452,9 @@ def decide_verification(
         decided_at=now,
         reason=reason,
     )
-    sync_provider_listings(provider=provider)
+    provider_listing_changed.send(
+        ServiceProviderProfile, provider=provider, verification_changed=True
+    )
     _notify_verification_decision(provider)
     return provider
 

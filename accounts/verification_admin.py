@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from marketplace.admin_inlines import ReadOnlyInline
+from core.admin_inlines import ReadOnlyInline
 
 from . import services
 from .forms import RejectionReasonForm

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from marketplace.admin_inlines import ReadOnlyInline
+from core.admin_inlines import ReadOnlyInline
 
 from . import services
 from .models import (

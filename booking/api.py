@@ -22,10 +22,10 @@ from ninja import Query, Router, Status
 from accounts.models import City
 from catalog.models import Service
 from catalog.selectors import public_services
-from marketplace.api_auth import jwt_auth
-from marketplace.api_errors import ErrorOut
-from marketplace.api_pagination import page_url
-from marketplace.api_ratelimit import rate_limit
+from core.api.auth import jwt_auth
+from core.api.errors import ErrorOut
+from core.api.pagination import page_url
+from core.ratelimit import rate_limit
 
 from . import selectors, services
 from .models import Booking

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from accounts.models import City, ServiceProviderProfile
 from catalog.models import PricingType, Service
+from core.postgres import PostgresExclusionConstraint, TsTzRange
 
 from . import conf
-from .postgres import PostgresExclusionConstraint, TsTzRange
 
 NOTES_MAX_LENGTH = 1000
 MIN_PENDING_EXPIRY_HOURS = 1

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import public_services
-from marketplace.api_ratelimit import RateLimitExceeded, limit_user
-from marketplace.next_url import safe_next_url
+from core.next_url import safe_next_url
+from core.ratelimit import RateLimitExceeded, limit_user
 
 from . import ics, selectors, services
 from .forms import BookingDetailsForm, StatusChangeForm, parse_date, parse_time

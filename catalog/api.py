@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from marketplace.api_auth import jwt_auth
-from marketplace.api_errors import ErrorOut
-from marketplace.api_pagination import page_url
+from core.api.auth import jwt_auth
+from core.api.errors import ErrorOut
+from core.api.pagination import page_url
 
 from . import selectors, services
 from .forms import SearchForm, ServiceForm

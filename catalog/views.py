@@ -9,7 +9,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import provider_required
 from accounts.models import ServiceProviderProfile, VerificationStatus
-from reviews import selectors as review_selectors
 
 from . import cache as catalog_cache
 from . import selectors, services
@@ -116,13 +115,6 @@ def category_detail(request, slug):
     return _search_page(request, category=category)
 
 
-def _reviews(request, **reviewed):
-    """The page's list of reviews; an HTMX sort or page link swaps only that list."""
-    return review_selectors.review_list(
-        sort=request.GET.get("sort"), page=request.GET.get("page"), viewer=request.user, **reviewed
-    )
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 def service_detail(request, pk, slug):
@@ -137,11 +129,7 @@ def service_detail(request, pk, slug):
     return render(
         request,
         template,
-        {
-            "service": service,
-            "breadcrumbs": breadcrumbs,
-            "reviews": _reviews(request, service=service),
-        },
+        {"service": service, "breadcrumbs": breadcrumbs},
     )
 
 
@@ -162,11 +150,7 @@ def provider_detail(request, slug):
     return render(
         request,
         template,
-        {
-            "provider": provider,
-            "services": services_,
-            "reviews": _reviews(request, provider=provider),
-        },
+        {"provider": provider, "services": services_},
     )
 
 

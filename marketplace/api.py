@@ -13,11 +13,10 @@ from booking.services import BookingError, NotAllowed, SlotTaken
 from catalog.api import ERROR_STATUSES as CATALOG_ERROR_STATUSES
 from catalog.api import router as catalog_router
 from catalog.services import NotYourService
+from core.api.errors import STATUS_DETAILS, domain_error_handler, error_body, install_error_handlers
+from core.ratelimit import ApiRateThrottle
 from reviews.api import ERROR_STATUSES as REVIEW_ERROR_STATUSES
 from reviews.api import router as reviews_router
-
-from .api_errors import STATUS_DETAILS, domain_error_handler, error_body, install_error_handlers
-from .api_ratelimit import ApiRateThrottle
 
 api = NinjaAPI(
     title="Marketplace API",

@@ -78,17 +78,20 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "marketplace",
+    "core",
     "accounts",
     "catalog",
     "booking",
     "reviews",
     "notifications",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
     "marketplace.middleware.RequestLogMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "marketplace.api_errors.ApiJsonErrorsMiddleware",
+    "core.api.errors.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,7 +103,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "marketplace.rate_limited.RetryAfterMiddleware",
+    "accounts.rate_limited.RetryAfterMiddleware",
     "marketplace.middleware.HtmxMessagesMiddleware",
 ]
 

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.rate_limited import handler429  # noqa: F401  (allauth answers its rate limits with it)
+
 from .api import api
 from .health import healthz
-from .rate_limited import handler429  # noqa: F401  (allauth answers its rate limits with it)
 
 admin.site.site_header = "Marketplace administration"
 admin.site.site_title = "Marketplace admin"
@@ -23,9 +24,7 @@ urlpatterns = [
 ]
 
 if settings.BENCH_BASELINE:
-    from .bench.views import baseline
-
-    urlpatterns.append(path("bench/ok", baseline, name="bench_baseline"))
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from marketplace.admin_inlines import ReadOnlyInline
+from core.admin_inlines import ReadOnlyInline
 
 from . import services
 from .forms import ModerationForm

@@ -11,9 +11,9 @@ from ninja import Query, Router, Status
 from booking import selectors as booking_selectors
 from booking.models import Booking
 from catalog import selectors as catalog_selectors
-from marketplace.api_auth import jwt_auth
-from marketplace.api_errors import ErrorOut
-from marketplace.api_pagination import page_url
+from core.api.auth import jwt_auth
+from core.api.errors import ErrorOut
+from core.api.pagination import page_url
 
 from . import conf, selectors, services
 from .schemas import ReviewIn, ReviewListIn, ReviewOut, ReviewPageOut

@@ -15,7 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import provider_required
 from booking import selectors as booking_selectors
 from booking.models import Booking, BookingStatus
-from marketplace.next_url import safe_next_url
+from core.next_url import safe_next_url
 
 from . import services
 from .forms import ReplyForm, ReviewForm

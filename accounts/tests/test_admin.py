@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, User
-from accounts.roles import ADMIN_GROUP_NAME
+from core.roles import ADMIN_GROUP_NAME
 
 from .factories import AdminFactory, CustomerFactory, SuperadminFactory
 

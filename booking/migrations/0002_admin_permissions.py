@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from accounts.roles import grant_admin_group_permissions
+from core.roles import grant_admin_group_permissions
 
 
 def forwards(apps, schema_editor):

@@ -21,7 +21,7 @@ from booking.models import REFERENCE_ALPHABET, Booking, BookingStatus, BookingSt
 from booking.schemas import PAGE_SIZE
 from catalog.models import Service
 from catalog.services import set_service_active
-from marketplace.tests.api_client import assert_error, bearer, send
+from tests.api_client import assert_error, bearer, send
 
 from .factories import BookingFactory, bookable_service, booking_input, hourly_service, local
 

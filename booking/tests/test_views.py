@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.tests.factories import CityFactory, CustomerFactory, ProviderFactory
 from booking import services
 from booking.models import Booking, BookingStatus
-from marketplace.tests.api_client import bearer, send
+from tests.api_client import bearer, send
 
 from .factories import bookable_service, booking_input, local
 

@@ -5,7 +5,7 @@ import django.contrib.postgres.search
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from marketplace.migration_operations import PostgresOnly
+from core.postgres import PostgresOnly
 
 
 class Migration(migrations.Migration):

@@ -14,7 +14,7 @@ from accounts.tests.factories import CityFactory, CustomerFactory, ProviderFacto
 from catalog import selectors, services
 from catalog.models import PricingType, Service
 from catalog.selectors import PAGE_SIZE, SearchFilters, Sort, category_tree, search_services
-from marketplace.tests.api_client import assert_error, bearer, send
+from tests.api_client import assert_error, bearer, send
 
 from .factories import CategoryFactory, ServiceFactory
 

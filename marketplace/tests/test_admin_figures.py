@@ -14,7 +14,7 @@ from accounts.tests.factories import (
     ProviderFactory,
     apply_for_verification,
 )
-from marketplace.figures import FIGURES_KEY
+from marketplace.admin_site import FIGURES_KEY
 
 pytestmark = pytest.mark.django_db
 

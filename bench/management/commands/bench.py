@@ -1,0 +1,309 @@
+"""`make bench`: load-test the site under gunicorn with production settings, row by row."""
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from huey.contrib.djhuey import HUEY
+
+from bench import report, workload
+from bench.server import Gunicorn, production_environment
+from catalog.models import Service
+
+ROW_SCRIPT = settings.BASE_DIR / "bench" / "wrk" / "row.lua"
+# The order of a run. The baseline comes first and last: a gap between the two is drift
+# (another process taking CPU, the machine heating up), and the ratios use their mean.
+ROWS = [
+    "baseline",
+    "home",
+    "search",
+    "category page",
+    "service detail",
+    "provider page",
+    "login page",
+    "api service list",
+    "api booking create",
+    "baseline",
+]
+API_ROWS = {"api service list", "api booking create"}
+
+
+def env_int(name, default):
+    return int(os.environ.get(name) or default)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the site under gunicorn (production settings) with wrk; see README."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=env_int("SCALE", 0))
+        parser.add_argument("--duration", type=int, default=env_int("BENCH_DURATION", 12))
+        parser.add_argument("--warmup", type=int, default=env_int("BENCH_WARMUP", 3))
+        parser.add_argument(
+            "--alone",
+            type=int,
+            default=env_int("BENCH_ALONE", 5),
+            help="Seconds per row with one connection: latency without queueing (0: skip).",
+        )
+        parser.add_argument("--connections", type=int, default=env_int("BENCH_CONNECTIONS", 32))
+        parser.add_argument("--threads", type=int, default=env_int("BENCH_THREADS", 2))
+        parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 2))
+        parser.add_argument("--port", type=int, default=env_int("BENCH_PORT", 8765))
+        parser.add_argument(
+            "--rows",
+            help="Comma-separated row names to run (default: all, baseline first and last).",
+        )
+        parser.add_argument(
+            "--profile",
+            metavar="DIR",
+            help="Sample the workers with py-spy during each row, folded stacks into DIR "
+            "(the sampling costs CPU: figures of a profiled run are not comparable).",
+        )
+        parser.add_argument(
+            "--server-log", help="Keep gunicorn's log (one JSON line per request) in this file."
+        )
+        parser.add_argument("--output-dir", default=str(settings.BASE_DIR / "bench" / "results"))
+
+    def handle(self, *args, **options):
+        if shutil.which("wrk") is None:
+            raise CommandError(
+                "wrk is missing: run scripts/ensure-bench-packages (make bench does)."
+            )
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            if not os.environ.get(name):
+                raise CommandError(f"Set {name} to the benchmark's own database and Redis.")
+        rows = ROWS
+        if options["rows"]:
+            wanted = [name.strip() for name in options["rows"].split(",")]
+            unknown = set(wanted) - set(ROWS)
+            if unknown:
+                raise CommandError(f"Unknown rows: {', '.join(sorted(unknown))}.")
+            rows = ["baseline", *[name for name in wanted if name != "baseline"], "baseline"]
+        self.options = options
+        with tempfile.TemporaryDirectory(prefix="marketplace-bench-") as work:
+            self.run(rows, Path(work))
+
+    def run(self, rows, work: Path):
+        options = self.options
+        started_at = datetime.now(UTC)
+        password = secrets.token_urlsafe(16)
+        client = workload.bench_client(password)
+        self.stdout.write("Preparing requests…")
+        files = {
+            name: workload.write_lines(work, name, lines)
+            for name, lines in workload.page_lines().items()
+        }
+        files["baseline"] = workload.write_lines(work, "baseline", [workload.get("/bench/ok")])
+        if "api booking create" in rows:
+            # Enough for the busiest booking rate seen (about 200/s) over warm-up and run,
+            # and 100/s with one connection.
+            wanted = 250 * (options["warmup"] + options["duration"]) + 100 * options["alone"]
+            bookings = workload.booking_lines(client, limit=wanted)
+            if len(bookings) < wanted:
+                self.stdout.write(
+                    f"  only {len(bookings):,} free slots for booking creation: a faster server "
+                    "would reuse them and get 409s, counted as errors"
+                )
+            # Warm-up and run are two wrk processes: each gets slots of its own.
+            warm = min(250 * options["warmup"], len(bookings) // 4)
+            alone = warm + min(100 * options["alone"], len(bookings) // 4)
+            files["api booking create warm-up"] = workload.write_lines(
+                work, "bookings-warm-up", bookings[:warm]
+            )
+            files["api booking create alone"] = workload.write_lines(
+                work, "bookings-alone", bookings[warm:alone]
+            )
+            files["api booking create"] = workload.write_lines(work, "bookings", bookings[alone:])
+        # The run starts no Huey consumer: notifications queued by its bookings are dropped.
+        HUEY.flush()
+        environment = production_environment(
+            client_email=client.email,
+            database_url=os.environ["DATABASE_URL"],
+            redis_url=os.environ["REDIS_URL"],
+        )
+        log_path = Path(options["server_log"] or work / "gunicorn.log")
+        server = Gunicorn(
+            environment=environment,
+            port=options["port"],
+            workers=options["workers"],
+            log_path=log_path,
+        )
+        server.collect_static()
+        listed = Service.objects.filter(is_listed=True).count()
+        if options["scale"] and listed > 1.2 * options["scale"] + 1000:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The database lists {listed:,} services, far more than SCALE="
+                    f"{options['scale']:,} (seeding only adds): the rows measure {listed:,}. "
+                    "Use another BENCH_DATABASE_URL for a smaller scale."
+                )
+            )
+        self.stdout.write(
+            f"{listed:,} listed services; gunicorn {options['workers']} sync workers; wrk "
+            f"{options['threads']} threads, {options['connections']} connections, "
+            f"{options['warmup']} s warm-up + {options['duration']} s per row, then "
+            f"{options['alone']} s with one connection; "
+            f"load average at start {os.getloadavg()[0]:.2f}"
+        )
+        self.server = server
+        results, token = [], None
+        try:
+            server.start()
+            for position, name in enumerate(rows):
+                if name in API_ROWS and token is None:
+                    token = self.log_in(server.url, client.email, password)
+                label = name
+                if name == "baseline":
+                    label = "baseline (first)" if position == 0 else "baseline (last)"
+                result = self.measure(
+                    server.url,
+                    label,
+                    files[name],
+                    warmup_file=files.get(f"{name} warm-up", files[name]),
+                    alone_file=files.get(f"{name} alone", files[name]),
+                    token=token if name in API_ROWS else None,
+                )
+                results.append(result)
+                self.stdout.write(
+                    f"  {label:<22}{result.requests_per_s:>9.1f} req/s  p95 "
+                    f"{result.p95_ms:.1f} ms  errors {result.errors}"
+                )
+            memory = server.worker_memory()
+        finally:
+            server.stop()
+        server_errors = sum('"level": "ERROR"' in line for line in log_path.open())
+        report.with_ratios(results)
+        checks = report.check_targets(
+            results, worker_rss_mb=[worker["rss_mb"] for worker in memory], scale=options["scale"]
+        )
+        self.stdout.write("")
+        self.stdout.write(report.format_table(results))
+        self.stdout.write(
+            "\nMemory per gunicorn worker after the run: "
+            + ", ".join(f"RSS {w['rss_mb']:.0f} MB (PSS {w['pss_mb']:.0f} MB)" for w in memory)
+        )
+        self.stdout.write(f"Errors logged by the server: {server_errors}")
+        self.stdout.write("Targets:\n" + report.format_targets(checks))
+        document = report.run_document(
+            results,
+            scale=options["scale"],
+            listed_services=listed,
+            started_at=started_at.isoformat(),
+            finished_at=datetime.now(UTC).isoformat(),
+            commit=self.commit(),
+            settings={
+                key: options[key]
+                for key in ("duration", "warmup", "connections", "threads", "workers")
+            },
+            load_average_at_end=os.getloadavg(),
+            cpus=os.cpu_count(),
+            worker_memory=memory,
+            server_errors_logged=server_errors,
+            targets=checks,
+        )
+        output_dir = Path(options["output_dir"])
+        output_dir.mkdir(parents=True, exist_ok=True)
+        path = output_dir / f"bench-{options['scale']}-{started_at:%Y%m%dT%H%M%SZ}.json"
+        path.write_text(json.dumps(document, indent=2) + "\n")
+        self.stdout.write(f"\nWritten to {path}")
+
+    def measure(
+        self, url, label, requests_file, *, warmup_file, alone_file, token
+    ) -> report.RowResult:
+        options = self.options
+        load = {"threads": options["threads"], "connections": options["connections"]}
+        if options["warmup"]:
+            self.wrk(url, warmup_file, options["warmup"], token=token, expected=label, **load)
+        profiler = self.start_profiler(label)
+        cpu_before = self.server.worker_cpu_seconds()
+        output = self.wrk(
+            url, requests_file, options["duration"], token=token, expected=label, **load
+        )
+        cpu_used = self.server.worker_cpu_seconds() - cpu_before
+        if profiler is not None:
+            profiler.wait()
+        result = report.parse_wrk_output(
+            label, output, load_average=os.getloadavg()[0], worker_cpu_seconds=cpu_used
+        )
+        if options["alone"]:
+            output = self.wrk(
+                url,
+                alone_file,
+                options["alone"],
+                token=token,
+                expected=label,
+                threads=1,
+                connections=1,
+            )
+            report.add_alone(result, report.parse_wrk_output(label, output))
+        return result
+
+    def start_profiler(self, label):
+        if not self.options["profile"]:
+            return None
+        directory = Path(self.options["profile"])
+        directory.mkdir(parents=True, exist_ok=True)
+        return subprocess.Popen(
+            [
+                shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                f"--pid={self.server.process.pid}",
+                "--subprocesses",
+                "--format=raw",
+                "--rate=200",
+                f"--duration={self.options['duration']}",
+                f"--output={directory / (label.replace(' ', '-').replace('(', '').replace(')', '') + '.folded')}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def wrk(self, url, requests_file, seconds, *, token, expected, threads, connections) -> str:
+        status = "201" if expected == "api booking create" else "200"
+        command = [
+            "wrk",
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={seconds}s",
+            "--timeout=5s",
+            f"--script={ROW_SCRIPT}",
+            url,
+            "--",
+            str(requests_file),
+            str(threads),
+            status,
+            token or "",
+        ]
+        finished = subprocess.run(command, capture_output=True, text=True, check=False)
+        if finished.returncode != 0:
+            raise CommandError(f"wrk failed:\n{finished.stdout}\n{finished.stderr}")
+        return finished.stdout
+
+    def log_in(self, url, email, password) -> str:
+        request = urllib.request.Request(
+            f"{url}/api/users/login/",
+            data=json.dumps({"email": email, "password": password}).encode(),
+            headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())["access"]
+
+    def commit(self) -> str:
+        def git(*args):
+            return subprocess.run(
+                ["git", *args], cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
+            ).stdout.strip()
+
+        return git("rev-parse", "--short", "HEAD") + (
+            "-dirty" if git("status", "--porcelain") else ""
+        )

@@ -1,0 +1,112 @@
+"""The load benchmark's own machinery (`manage.py bench`): what it reports and what it
+adds to the site. The benchmark itself is not part of the suite."""
+
+import json
+
+import pytest
+from django.test import RequestFactory
+
+from bench import report
+from bench.views import baseline
+
+
+def wrk_output(requests=1000, seconds=10, p95_us=20_000, statuses=None, timeouts=0):
+    data = {
+        "requests": requests,
+        "duration_us": seconds * 1_000_000,
+        "expected_answers": requests - sum((statuses or {}).values()),
+        "unexpected_statuses": statuses or {},
+        "socket_errors": {"connect": 0, "read": 0, "write": 0, "timeout": timeouts},
+        "latency_us": {"mean": 9000.0, "max": 90_000, "p50": 8000, "p95": p95_us, "p99": 40_000},
+    }
+    return "Running 10s test @ http://127.0.0.1:8765\n" + report.RESULT_PREFIX + json.dumps(data)
+
+
+def test_a_row_reads_requests_per_second_and_latency_in_milliseconds_from_wrk():
+    row = report.parse_wrk_output("home", wrk_output(requests=2500, seconds=10, p95_us=21_500))
+
+    assert row.requests_per_s == 250.0
+    assert (row.p50_ms, row.p95_ms, row.p99_ms) == (8.0, 21.5, 40.0)
+    assert row.errors == 0
+
+
+def test_unexpected_statuses_and_socket_errors_count_as_errors():
+    row = report.parse_wrk_output("api booking create", wrk_output(statuses={"409": 3}, timeouts=2))
+
+    assert row.errors == 5
+    assert row.error_detail == {"status 409": 3, "timeout": 2}
+
+
+def test_a_missing_result_line_is_an_error_not_a_zero_row():
+    with pytest.raises(ValueError, match="no result line"):
+        report.parse_wrk_output("home", "unable to connect to 127.0.0.1:8765")
+
+
+def test_ratios_are_against_the_mean_of_the_first_and_last_baseline():
+    rows = report.with_ratios(
+        [
+            report.parse_wrk_output("baseline (first)", wrk_output(requests=42_000)),
+            report.parse_wrk_output("home", wrk_output(requests=19_000)),
+            report.parse_wrk_output("baseline (last)", wrk_output(requests=34_000)),
+        ]
+    )
+
+    assert [row.ratio for row in rows] == [1.105, 0.5, 0.895]
+
+
+def test_the_table_has_one_line_per_row_with_its_figures():
+    rows = report.with_ratios(
+        [
+            report.parse_wrk_output("baseline (first)", wrk_output(requests=38_000)),
+            report.parse_wrk_output("search", wrk_output(requests=9_500)),
+        ]
+    )
+
+    lines = report.format_table(rows).splitlines()
+
+    assert lines[0].split()[:5] == ["row", "req/s", "p50", "ms", "p95"]
+    assert lines[3].split()[:3] == ["search", "950.0", "8.0"]
+    assert "25 %" in lines[3]
+
+
+def test_targets_say_which_were_missed_and_leave_search_latency_to_a_million_listings():
+    rows = report.with_ratios(
+        [
+            report.parse_wrk_output("baseline (first)", wrk_output(requests=40_000)),
+            report.parse_wrk_output("home", wrk_output(requests=10_000)),
+            report.parse_wrk_output("search", wrk_output(p95_us=80_000)),
+            report.parse_wrk_output("api booking create", wrk_output(p95_us=25_000)),
+        ]
+    )
+
+    checks = {
+        check["target"]: check["met"]
+        for check in report.check_targets(rows, worker_rss_mb=[120.0, 160.0], scale=100_000)
+    }
+
+    assert checks["zero errors"] is True
+    assert checks["home >= 50% of baseline req/s"] is False
+    assert checks["search p95 < 50 ms, under load (stated for 1,000,000 services)"] is None
+    assert checks["api booking create p95 < 30 ms, under load"] is True
+    assert checks["memory per gunicorn worker < 150 MB (RSS)"] is False
+
+
+def test_the_json_document_carries_the_rows_and_the_baseline():
+    rows = report.with_ratios([report.parse_wrk_output("baseline (first)", wrk_output())])
+
+    document = json.loads(json.dumps(report.run_document(rows, scale=100_000)))
+
+    assert document["scale"] == 100_000
+    assert document["baseline_requests_per_s"] == 100.0
+    assert document["rows"][0]["name"] == "baseline (first)"
+
+
+def test_the_baseline_view_answers_ok():
+    response = baseline(RequestFactory().get("/bench/ok"))
+
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+@pytest.mark.django_db
+def test_the_baseline_is_not_mounted_unless_the_benchmark_turns_it_on(client):
+    assert client.get("/bench/ok").status_code == 404

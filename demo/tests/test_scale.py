@@ -1,0 +1,43 @@
+"""`seed_demo --scale N`: the bulk listings the benchmarks search."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from catalog.models import Service
+from catalog.selectors import SearchFilters, search_services
+from demo.scale import EMAIL_DOMAIN
+
+pytestmark = pytest.mark.django_db
+
+
+def scale_services():
+    return Service.objects.filter(provider__user__email__endswith=f"@{EMAIL_DOMAIN}")
+
+
+def service_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'catalog_service' ORDER BY 1"
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_scale_seeding_adds_searchable_listings_up_to_the_total():
+    indexes = service_indexes()
+
+    call_command("seed_demo", "--scale", "40", stdout=StringIO())
+    call_command("seed_demo", "--scale", "60", stdout=StringIO())
+
+    assert scale_services().count() == 60
+    assert not scale_services().filter(search_vector__isnull=True).exists()
+    assert service_indexes() == indexes
+    listed = scale_services().filter(is_listed=True).order_by("pk").last()
+    found = search_services(SearchFilters(q=listed.title))
+    pages = [
+        search_services(SearchFilters(q=listed.title, page=n))
+        for n in range(1, found.num_pages + 1)
+    ]
+    assert listed.pk in {service.pk for page in pages for service in page.services}

@@ -1,0 +1,85 @@
+"""Every import points down: core/ imports no app, the domain apps import core/ and the apps
+below them, only the project shell imports them all, and demo/ and bench/ are imported by
+nothing but themselves and tests. Read from the source (every `import`, also inside
+functions), so a lazy import cannot hide an arrow that runs back up."""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+# Lowest first: a package may import those before it, never those after it.
+LAYERS = ["core", "notifications", "accounts", "catalog", "booking", "reviews", "marketplace"]
+# Tools on top: they may import anything; only they themselves and tests import them.
+TOOLS = ["demo", "bench"]
+PACKAGES = [*LAYERS, *TOOLS, "tests"]
+
+
+def is_test_code(path: Path) -> bool:
+    return "tests" in path.parts or path.name == "conftest.py"
+
+
+def imports_of(path: Path):
+    """(imported top-level package, line) for every absolute import in the file."""
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        else:
+            continue
+        for module in modules:
+            yield module.split(".")[0], node.lineno
+
+
+def arrows():
+    """(importing file, its package, imported package, line) across the project's packages."""
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for imported, line in imports_of(path):
+                if imported in PACKAGES and imported != package:
+                    yield path.relative_to(ROOT), package, imported, line
+
+
+def broken_rule(path: Path, package: str, imported: str) -> str | None:
+    if is_test_code(path):
+        return None  # tests sit above everything they test
+    if imported == "tests":
+        return "only tests import tests/"
+    if imported in TOOLS:
+        return f"only {imported}/ itself and tests import {imported}/"
+    if package in TOOLS:
+        return None
+    if LAYERS.index(imported) > LAYERS.index(package):
+        return f"{package}/ sits below {imported}/ ({' < '.join(LAYERS)})"
+    return None
+
+
+def test_every_import_points_down():
+    wrong = [
+        f"{path}:{line} imports {imported}: {rule}"
+        for path, package, imported, line in arrows()
+        if (rule := broken_rule(path, package, imported))
+    ]
+
+    assert wrong == []
+
+
+def test_the_check_sees_an_import_that_runs_back_up():
+    # The rule itself, on arrows that must be refused, so the check above can fail.
+    assert broken_rule(Path("core/errors.py"), "core", "booking")
+    assert broken_rule(Path("accounts/services.py"), "accounts", "catalog")
+    assert broken_rule(Path("booking/api.py"), "booking", "marketplace")
+    assert broken_rule(Path("catalog/views.py"), "catalog", "demo")
+    assert broken_rule(Path("marketplace/urls.py"), "marketplace", "bench")
+    assert broken_rule(Path("booking/tests/test_api.py"), "booking", "reviews") is None
+    assert broken_rule(Path("demo/seed.py"), "demo", "reviews") is None
+
+
+def test_every_package_is_read():
+    # A package missing from the walk would pass the check without being checked.
+    counted = {package: len(list((ROOT / package).rglob("*.py"))) for package in PACKAGES}
+
+    assert all(counted.values()), counted
