@@ -10,15 +10,6 @@ from .schemas import LoginIn, LoginOut, RefreshIn, RegisteredOut, RegisterIn, To
 
 router = Router(tags=["users"])
 
-# How the API answers each account error; marketplace/api.py installs these.
-ERROR_STATUSES = {
-    services.InvalidCredentials: 401,
-    tokens.InvalidRefreshToken: 401,
-    services.EmailNotVerified: 403,
-    services.AccountInactive: 403,
-    services.TooManyAttempts: 429,
-}
-
 
 @router.post(
     "/register/",

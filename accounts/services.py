@@ -23,6 +23,13 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
+from core.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    RateLimited,
+)
 from core.roles import ADMIN_GROUP_NAME
 from notifications.models import NotificationKind
 from notifications.services import notify
@@ -46,33 +53,35 @@ from .signals import provider_listing_changed
 from .storage import private_documents
 
 
-class AccountError(Exception):
-    """A rule about accounts was broken; the message is safe to show to the user."""
+class AccountError(DomainError):
+    """An accounts rule refused the request (400); the subclasses below say when it is
+    another kind (core/errors.py)."""
 
 
-class InvalidCredentials(AccountError):
+class InvalidAccountDetails(AccountError, InvalidInput):
+    """Sign-up details or an application's documents are wrong; `errors` lists them by field."""
+
+
+class InvalidCredentials(AccountError, NotAuthenticated):
     """Unknown email or wrong password; deliberately does not say which."""
 
 
-class EmailNotVerified(AccountError):
+class EmailNotVerified(AccountError, Forbidden):
     """The password is right but the email address has not been verified yet."""
 
 
-class AccountInactive(AccountError):
+class AccountInactive(AccountError, Forbidden):
     """The password is right but the account has been deactivated."""
 
 
-class TooManyAttempts(AccountError):
+class TooManyAttempts(AccountError, RateLimited):
     """allauth's sign-up or login rate limit was reached; retry after `retry_after` s."""
-
-    def __init__(self, message: str, *, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 EMAIL_TAKEN = "A user is already registered with this email address."
 PASSWORDS_DIFFER = "You must type the same password each time."
 REQUIRED = "This field is required."
+INVALID_DETAILS = "Please correct the fields marked."
 
 
 def _unique_provider_slug(base: str) -> str:
@@ -150,7 +159,7 @@ def sign_up(
     except IntegrityError:
         # Another sign-up with this address won the race since the check above.
         if User.objects.filter(email__iexact=fields["email"]).exists():
-            raise ValidationError({"email": [EMAIL_TAKEN]}) from None
+            raise InvalidAccountDetails(EMAIL_TAKEN, field="email") from None
         raise
     allauth_signals.user_signed_up.send(sender=User, request=request, user=user)
     send_verification_email_to_address(request, EmailAddress.objects.get_primary(user), signup=True)
@@ -188,7 +197,7 @@ def _clean_sign_up(*, email, password, password_confirm, role, first_name, last_
     except ValidationError as exc:
         errors["password"] = exc.messages
     if errors:
-        raise ValidationError(errors)
+        raise InvalidAccountDetails(INVALID_DETAILS, errors=errors)
     return {
         "email": email,
         "role": role,
@@ -358,7 +367,8 @@ def submit_verification_application(
 
 
 def _checked_documents(*, statement, insurance_expires_on, identity_documents, trade_documents):
-    """(kind, upload, type) of each document, or ValidationError with every problem by field."""
+    """(kind, upload, type) of each document, or InvalidAccountDetails with every problem by
+    field."""
     errors: dict[str, list] = {}
     if not statement.strip():
         errors["statement"] = [REQUIRED]
@@ -383,7 +393,7 @@ def _checked_documents(*, statement, insurance_expires_on, identity_documents, t
                 (kind, upload, doc_type) for upload, doc_type in zip(uploads, types, strict=True)
             ]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidAccountDetails(INVALID_DETAILS, errors=errors)
     return documents
 
 

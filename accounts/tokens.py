@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.models import AnonymousUser
 
+from core.errors import NotAuthenticated
+
 from .models import User
 from .services import AccountError
 
 
-class InvalidRefreshToken(AccountError):
+class InvalidRefreshToken(AccountError, NotAuthenticated):
     """The refresh token is malformed, expired, revoked or was already used."""
 
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import InvalidInput
+from core.forms import add_domain_error
 
 from . import selectors, services
 from .decorators import provider_required
@@ -59,11 +61,11 @@ def verification(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_verification_application(user=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_domain_error(form, exc)
         except services.AccountError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
             return redirect("accounts:verification")
-        except ValidationError as exc:
-            form.add_error(None, exc)
         else:
             messages.success(
                 request, "Your application is sent. We will email you when an admin has decided."

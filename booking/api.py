@@ -2,10 +2,10 @@
 their status changes.
 
 Reads go through booking.selectors and writes through booking.services, so the API follows
-the site's rules exactly. The domain errors (BookingError, SlotTaken, NotAllowed) become
-JSON in marketplace/api.py: SlotTaken is a 409 carrying the next free slots, NotAllowed a
-403 (never allowed for this person) or 409 (not now), any other BookingError a 400 naming
-its field.
+the site's rules exactly. The domain errors become JSON by their kind (core/errors.py,
+core/api/errors.py): SlotTaken is a 409 carrying the next free slots, NotYours a 403 (never
+allowed for this person), NotNow a 409 (not now), any other BookingError a 400 naming its
+field.
 """
 
 import contextlib
@@ -24,7 +24,7 @@ from catalog.models import Service
 from catalog.selectors import public_services
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
-from core.api.pagination import page_url
+from core.api.pagination import paginated
 from core.ratelimit import rate_limit
 
 from . import selectors, services
@@ -39,7 +39,6 @@ from .schemas import (
     SlotsQueryIn,
     SlotTakenOut,
     StatusChangeIn,
-    slot_out,
 )
 
 router = Router(tags=["bookings"])
@@ -50,11 +49,6 @@ CUSTOMERS_ONLY = "Only customer accounts can book services."
 # arithmetic overflows near 9999-12-31 (and near 0001-01-01, hence the past check too).
 MAX_DAYS_AHEAD = 365
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def slot_taken_body(exc: services.SlotTaken) -> dict:
-    """The 409 answer to a slot someone else was faster to: the message and the next slots."""
-    return {"detail": exc.message, "next_slots": [slot_out(slot) for slot in exc.next_slots]}
 
 
 def _check_date(day: dt.date, *, zone, field: str) -> None:
@@ -97,7 +91,7 @@ def service_slots(request, service_id: int, query: Query[SlotsQueryIn]):
         "service": service.pk,
         "date": day,
         "time_zone": schedule.time_zone,
-        "slots": [slot_out(slot) for slot in slots],
+        "slots": [selectors.slot_fields(slot) for slot in slots],
     }
 
 
@@ -212,25 +206,18 @@ def create_booking(request, payload: BookingIn):
     "one is a 400 naming the parameter; empty parameters are ignored.",
 )
 def list_bookings(request, filters: Query[BookingFiltersIn]):
-    bookings = selectors.bookings_visible_to(request.user)
-    if filters.status is not None:
-        bookings = bookings.filter(status=filters.status)
-    if filters.upcoming is None:
-        bookings = bookings.order_by("-starts_at", "-pk")
-    else:
-        # The dashboards' split (and order) of upcoming and past bookings.
-        bookings = selectors._split(bookings, upcoming=filters.upcoming, now=None)
+    bookings = selectors.booking_list(
+        user=request.user, status=filters.status, upcoming=filters.upcoming
+    )
     page = filters.page or 1
     count = bookings.count()
-    last_page = max(1, -(-count // PAGE_SIZE))
-    if page > last_page:
-        raise ValidationError({"page": [f"The last page is {last_page}."]})
-    return {
-        "count": count,
-        "next": page_url(request, page + 1) if page < last_page else None,
-        "previous": page_url(request, page - 1) if page > 1 else None,
-        "results": bookings[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-    }
+    return paginated(
+        request,
+        page=page,
+        num_pages=max(1, -(-count // PAGE_SIZE)),
+        count=count,
+        results=bookings[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+    )
 
 
 @router.get(

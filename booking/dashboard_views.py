@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import provider_required
+from core.forms import add_domain_error
 
 from . import ics, selectors, services
 from .forms import ScheduleSettingsForm, TimeOffForm, WeeklyHoursForm
@@ -111,7 +112,7 @@ def _save_availability(request, provider, settings_form, hours_form, time_off_fo
     try:
         save(form.cleaned_data)
     except services.BookingError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_domain_error(form, error)
         return None
     return message
 

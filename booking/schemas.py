@@ -18,13 +18,10 @@ from catalog.models import PricingType
 from . import services
 from .models import NOTES_MAX_LENGTH, Booking, BookingStatus
 
+# How the API writes a local time of day (slots too: selectors.slot_fields).
+from .selectors import local_time
+
 PAGE_SIZE = 20
-TIME_FORMAT = "%H:%M"
-
-
-def local_time(moment: dt.datetime | dt.time) -> str:
-    """ "09:30": how the API writes a local time of day."""
-    return moment.strftime(TIME_FORMAT)
 
 
 # --- Slots ---------------------------------------------------------------------------
@@ -51,15 +48,6 @@ class SlotOut(Schema):
     scheduled_time: str = Field(description="The local time, HH:MM (the provider's).")
 
     model_config = ConfigDict(json_schema_extra={"examples": SLOT_EXAMPLES[:1]})
-
-
-def slot_out(starts_at: dt.datetime) -> dict:
-    """A free start (aware, in the provider's time zone) as a SlotOut."""
-    return {
-        "starts_at": starts_at,
-        "scheduled_date": starts_at.date(),
-        "scheduled_time": local_time(starts_at),
-    }
 
 
 class SlotsOut(Schema):

@@ -40,6 +40,22 @@ from .models import (
 # How many days `next_free_slots` loads at a time while looking ahead.
 _LOOKAHEAD_CHUNK_DAYS = 14
 
+TIME_FORMAT = "%H:%M"
+
+
+def local_time(moment: datetime | time) -> str:
+    """ "09:30": how the API writes a local time of day."""
+    return moment.strftime(TIME_FORMAT)
+
+
+def slot_fields(starts_at: datetime) -> dict:
+    """A free start (aware, in the provider's time zone) as the API writes a slot."""
+    return {
+        "starts_at": starts_at,
+        "scheduled_date": starts_at.date(),
+        "scheduled_time": local_time(starts_at),
+    }
+
 
 def default_time_zone(provider: ServiceProviderProfile) -> str:
     """The provider's own time zone if they chose one, else the (alphabetically) first city
@@ -346,6 +362,17 @@ def _split(bookings: QuerySet, *, upcoming: bool, now: datetime | None) -> Query
     if upcoming:
         return bookings.filter(_upcoming(now)).order_by("starts_at", "pk")
     return bookings.exclude(_upcoming(now)).order_by("-starts_at", "-pk")
+
+
+def booking_list(*, user, status: str | None = None, upcoming: bool | None = None) -> QuerySet:
+    """The bookings `user` may see, of one status if asked: all of them most recent first,
+    or the dashboards' upcoming (soonest first) or past (most recent first) ones."""
+    bookings = bookings_visible_to(user)
+    if status is not None:
+        bookings = bookings.filter(status=status)
+    if upcoming is None:
+        return bookings.order_by("-starts_at", "-pk")
+    return _split(bookings, upcoming=upcoming, now=None)
 
 
 def customer_bookings(*, customer, upcoming: bool = True, now: datetime | None = None) -> QuerySet:

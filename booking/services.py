@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import City, ServiceProviderProfile
 from catalog.models import MAX_DURATION_MINUTES, PricingType, Service
+from core.errors import Conflict, DomainError, Forbidden
 
 from . import notifications as booking_notifications
 from . import selectors
@@ -43,32 +44,40 @@ OVERLAP_CONSTRAINT = "booking_no_overlap_per_provider"
 DURATION_STEP_MINUTES = 15
 
 
-class BookingError(Exception):
-    """A booking rule was broken. `message` is safe to show; `field` names the input at
-    fault (a form field or API payload key), or is None when the whole request is."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class BookingError(DomainError):
+    """A booking rule refused the request (400, naming `field` when one input is at fault);
+    the subclasses below say when it is another kind (core/errors.py)."""
 
 
-class SlotTaken(BookingError):
+class SlotTaken(BookingError, Conflict):
     """Someone else holds that time; `next_slots` are the next free ones to offer instead."""
 
     def __init__(self, message: str, *, next_slots=(), field: str | None = "starts_at"):
         super().__init__(message, field=field)
         self.next_slots = list(next_slots)
 
+    @property
+    def extra(self) -> dict:
+        # So a client can offer the next free times at once.
+        return {"next_slots": [selectors.slot_fields(slot) for slot in self.next_slots]}
+
 
 class NotAllowed(BookingError):
-    """The user may not do this now; nothing was changed. `forbidden` is True when this
-    person may never do it (an API answers 403), False when the booking's state or the
-    clock stands in the way (409)."""
+    """The booking cannot change this way for this person or at this moment; nothing was
+    changed. Raised as one of the two kinds below."""
 
-    def __init__(self, message: str, *, field: str | None = None, forbidden: bool = False):
-        super().__init__(message, field=field)
-        self.forbidden = forbidden
+    @property
+    def forbidden(self) -> bool:
+        """True when this person may never do it, False when the state or clock is in the way."""
+        return isinstance(self, Forbidden)
+
+
+class NotYours(NotAllowed, Forbidden):
+    """This person may never do this to this booking."""
+
+
+class NotNow(NotAllowed, Conflict):
+    """The booking's status or the clock stands in the way."""
 
 
 # Who is acting on a booking.
@@ -133,23 +142,23 @@ def _check_transition(booking, to_status, actor, *, notes: str | None, now: date
     """
     label = S(booking.status).label.lower()
     if actor is None:
-        raise NotAllowed("You can't change this booking.", forbidden=True)
+        raise NotYours("You can't change this booking.")
     if booking.status in FINAL_STATUSES:
-        raise NotAllowed(f"This booking is {label}; it can no longer change.")
+        raise NotNow(f"This booking is {label}; it can no longer change.")
     if booking.status == to_status:
-        raise NotAllowed(f"This booking is already {label}.")
+        raise NotNow(f"This booking is already {label}.")
     allowed = TRANSITIONS.get((booking.status, to_status))
     if allowed is None:
-        raise NotAllowed(f"A {label} booking can't be marked {to_status.label.lower()}.")
+        raise NotNow(f"A {label} booking can't be marked {to_status.label.lower()}.")
     if actor not in allowed:
         who = " or ".join(_WHO[a] for a in sorted(allowed - {ADMIN}))
-        raise NotAllowed(f"Only {who} can {_VERBS[to_status]} this booking.", forbidden=True)
+        raise NotYours(f"Only {who} can {_VERBS[to_status]} this booking.")
 
     if to_status == S.CONFIRMED and booking.starts_at <= now:
-        raise NotAllowed("The requested time has passed; this request can no longer be confirmed.")
+        raise NotNow("The requested time has passed; this request can no longer be confirmed.")
     if to_status == S.CANCELLED and booking.status == S.CONFIRMED:
         if actor == CUSTOMER and _free_cancellation_ended(booking, now):
-            raise NotAllowed(
+            raise NotNow(
                 f"Free cancellation ended {_deadline(booking)}, "
                 f"{booking.cancellation_free_hours} hours before the start. "
                 "Please contact the provider."
@@ -163,14 +172,14 @@ def _check_transition(booking, to_status, actor, *, notes: str | None, now: date
 def _check_reschedule(booking: Booking, actor: str | None, *, now: datetime) -> None:
     label = S(booking.status).label.lower()
     if actor in (None, SYSTEM):
-        raise NotAllowed("You can't change this booking.", forbidden=True)
+        raise NotYours("You can't change this booking.")
     if booking.status not in RESCHEDULABLE_STATUSES:
-        raise NotAllowed(f"A {label} booking can't be moved.")
+        raise NotNow(f"A {label} booking can't be moved.")
     if actor == CUSTOMER:
         if booking.starts_at <= now:
-            raise NotAllowed("This booking's time has passed; it can no longer be moved.")
+            raise NotNow("This booking's time has passed; it can no longer be moved.")
         if booking.status == S.CONFIRMED and _free_cancellation_ended(booking, now):
-            raise NotAllowed(
+            raise NotNow(
                 f"Confirmed jobs can be moved until {booking.cancellation_free_hours} hours "
                 f"before the start; that was {_deadline(booking)}. Please contact the provider."
             )
@@ -387,7 +396,7 @@ def add_time_off(
 def remove_time_off(*, provider: ServiceProviderProfile, time_off: TimeOff) -> None:
     """Delete one of the provider's own days off."""
     if time_off.provider_id != provider.pk:
-        raise NotAllowed("That time off belongs to another provider.", forbidden=True)
+        raise NotYours("That time off belongs to another provider.")
     time_off.delete()
 
 
@@ -486,7 +495,7 @@ def create_booking(
     `now` is for demo data and tests; pages and the API leave it out.
     """
     if not customer.is_customer:
-        raise NotAllowed("Only customer accounts can book services.", forbidden=True)
+        raise NotYours("Only customer accounts can book services.")
     if not service.is_active:
         raise BookingError("This service is no longer offered.", field="service")
     provider = service.provider
@@ -598,7 +607,7 @@ def transition_booking(
     try:
         to_status = S(to_status)
     except ValueError:
-        raise NotAllowed(f"“{to_status}” is not a booking status.", field="status") from None
+        raise NotNow(f"“{to_status}” is not a booking status.", field="status") from None
     notes = _clean_text(
         notes, field="notes", label="note", max_length=NOTES_MAX_LENGTH, required=False
     )

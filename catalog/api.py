@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
-from core.api.pagination import page_url
+from core.api.pagination import paginated
 
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
@@ -25,13 +25,6 @@ from .schemas import (
 )
 
 router = Router(tags=["services"])
-
-# How the API answers each catalog error; marketplace/api.py installs these. NotYourService
-# is answered like a missing service there, so a service's existence is not revealed.
-ERROR_STATUSES = {
-    services.CatalogError: 400,
-    services.ServiceHasBookings: 409,
-}
 
 PROVIDERS_ONLY = "Only providers can manage services."
 NOT_VERIFIED = {
@@ -102,17 +95,15 @@ def search_services(request, filters: Query[ServiceSearchIn]):
         raise _field_errors(form, SEARCH_PARAMETER_NAMES)
     wanted = form.filters()
     results = selectors.search_services(wanted)
-    if wanted.page > results.num_pages:
-        # The site shows the last page instead; a client asked for one that is not there.
-        raise ValidationError({"page": [f"The last page is {results.num_pages}."]})
-    return {
-        "count": results.count,
-        "count_is_capped": results.count_is_capped,
-        "next": page_url(request, results.page + 1) if results.has_next else None,
-        "previous": page_url(request, results.page - 1) if results.has_previous else None,
-        "corrected_query": results.corrected_query or None,
-        "results": results.services,
-    }
+    return paginated(
+        request,
+        page=wanted.page,
+        num_pages=results.num_pages,
+        count=results.count,
+        results=results.services,
+        count_is_capped=results.count_is_capped,
+        corrected_query=results.corrected_query or None,
+    )
 
 
 @router.get(
@@ -175,10 +166,7 @@ def create_service(request, payload: ServiceIn):
     form = ServiceForm(data=payload.dict() | {"is_active": True})
     if not form.is_valid():
         raise _field_errors(form)
-    try:
-        service = services.create_service(user=request.user, **form.service_fields())
-    except services.SlugTaken as exc:
-        raise ValidationError({"slug": [str(exc)]}) from exc
+    service = services.create_service(user=request.user, **form.service_fields())
     return Status(201, _as_stored(service))
 
 
@@ -209,10 +197,7 @@ def update_service(request, service_id: int, payload: ServicePatchIn):
         form = ServiceForm(data=_service_form_data(service) | changes, instance=service)
         if not form.is_valid():
             raise _field_errors(form)
-        try:
-            services.update_service(service=service, user=request.user, **form.service_fields())
-        except services.SlugTaken as exc:
-            raise ValidationError({"slug": [str(exc)]}) from exc
+        services.update_service(service=service, user=request.user, **form.service_fields())
     return _as_stored(service)
 
 

@@ -7,6 +7,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from accounts.models import ServiceProviderProfile, User, VerificationStatus
+from core.errors import Conflict, DomainError, InvalidInput, NotFound
 
 from . import cache as catalog_cache
 from .models import SearchTerm, Service, ServiceCategory
@@ -26,19 +27,23 @@ SERVICE_FIELDS = (
 )
 
 
-class CatalogError(Exception):
-    """A catalog rule was broken; the message is safe to show to the user."""
+class CatalogError(DomainError):
+    """A catalog rule refused the request (400); the subclasses below say when it is another
+    kind (core/errors.py)."""
 
 
-class NotYourService(CatalogError):
-    pass
+class NotYourService(CatalogError, NotFound):
+    """Another provider's service: the API answers as for one that does not exist."""
 
 
-class SlugTaken(CatalogError):
+class SlugTaken(CatalogError, InvalidInput):
     """The provider already has a service at this slug."""
 
+    def __init__(self, message: str, *, field: str | None = "slug"):
+        super().__init__(message, field=field)
 
-class ServiceHasBookings(CatalogError):
+
+class ServiceHasBookings(CatalogError, Conflict):
     """The service has bookings, so it can only be paused, not deleted."""
 
 

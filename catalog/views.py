@@ -9,6 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import provider_required
 from accounts.models import ServiceProviderProfile, VerificationStatus
+from core.forms import add_domain_error
 
 from . import cache as catalog_cache
 from . import selectors, services
@@ -201,7 +202,7 @@ def service_create(request):
         try:
             service = services.create_service(user=request.user, **form.service_fields())
         except services.CatalogError as exc:
-            form.add_error(None, str(exc))
+            add_domain_error(form, exc)
         else:
             return _saved(request, f"“{service.title}” is saved.")
     return _service_form_page(request, form)
@@ -216,7 +217,7 @@ def service_edit(request, pk):
         try:
             services.update_service(service=service, user=request.user, **form.service_fields())
         except services.CatalogError as exc:
-            form.add_error(None, str(exc))
+            add_domain_error(form, exc)
         else:
             return _saved(request, f"“{service.title}” is updated.")
     return _service_form_page(request, form, service)
@@ -243,7 +244,7 @@ def service_delete(request, pk):
         try:
             services.delete_service(service=service, user=request.user)
         except services.CatalogError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
             return redirect("catalog:my_services")
         messages.success(request, f"“{service.title}” is deleted.")
         if request.htmx:

@@ -33,15 +33,14 @@ from django_ratelimit.core import get_usage
 from ninja.throttling import BaseThrottle
 
 from core.api.auth import jwt_auth
+from core.errors import RateLimited
 
 
-class RateLimitExceeded(Exception):
+class RateLimitExceeded(RateLimited):
     """The caller went over a limit and may try again after `retry_after` seconds."""
 
     def __init__(self, retry_after: int, detail: str = "Too many requests. Try again later."):
-        self.retry_after = max(1, int(retry_after))
-        self.detail = detail
-        super().__init__(detail)
+        super().__init__(detail, retry_after=retry_after)
 
 
 def client_ip(request) -> str:

@@ -24,6 +24,7 @@ from accounts.models import ServiceProviderProfile
 from booking.models import Booking, BookingStatus
 from catalog import cache as catalog_cache
 from catalog.models import Service
+from core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -52,22 +53,21 @@ NOTIFICATION_TITLE_MAX = 200
 NOTIFICATION_BODY_MAX = 500
 
 
-class ReviewError(Exception):
-    """A review rule was broken. `message` is safe to show; `field` names the input at
-    fault (a form field or API payload key), or is None when the whole request is."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ReviewError(DomainError):
+    """A review rule refused the request (400); the subclasses below say when it is another
+    kind (core/errors.py)."""
 
 
-class NotAllowed(ReviewError):
-    """This person may never do this (an API answers 403)."""
+class InvalidReview(ReviewError, InvalidInput):
+    """A rating or text sent is not acceptable; `field` names it."""
 
 
-class NotNow(ReviewError):
-    """The booking's or the review's state stands in the way (an API answers 409)."""
+class NotAllowed(ReviewError, Forbidden):
+    """This person may never do this."""
+
+
+class NotNow(ReviewError, Conflict):
+    """The booking's or the review's state stands in the way."""
 
 
 class AlreadyReviewed(NotNow):
@@ -91,7 +91,7 @@ def _clean_rating(value, field: str) -> int:
         or not isinstance(value, int)
         or not MIN_RATING <= value <= MAX_RATING
     ):
-        raise ReviewError(
+        raise InvalidReview(
             f"{LABELS[field]} must be a whole number from {MIN_RATING} to {MAX_RATING}.",
             field=field,
         )
@@ -104,9 +104,9 @@ def _clean_text(value, *, field, label, max_length, required, one_line=False) ->
         # Titles travel into email subjects and notification titles: one line only.
         text = " ".join(text.split())
     if required and not text:
-        raise ReviewError(f"{label} is required.", field=field)
+        raise InvalidReview(f"{label} is required.", field=field)
     if len(text) > max_length:
-        raise ReviewError(f"{label} can be at most {max_length} characters.", field=field)
+        raise InvalidReview(f"{label} can be at most {max_length} characters.", field=field)
     return text
 
 

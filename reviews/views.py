@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import provider_required
 from booking import selectors as booking_selectors
 from booking.models import Booking, BookingStatus
+from core.forms import add_domain_error
 from core.next_url import safe_next_url
 
 from . import services
@@ -63,7 +64,7 @@ def write_review(request, reference):
             else:
                 services.edit_review(review=review, customer=request.user, **form.cleaned_data)
         except services.ReviewError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_domain_error(form, error)
         else:
             done = "Your review is updated." if review else "Thank you! Your review is published."
             return _back_to_booking(request, booking, done)
@@ -94,7 +95,7 @@ def reply(request, pk):
         except services.NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except services.ReviewError as error:
-            form.add_error("text" if error.field else None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Your reply is published under the review.")
 

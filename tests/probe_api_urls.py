@@ -6,13 +6,12 @@ from ninja import NinjaAPI
 
 from accounts.services import AccountError
 from core.api.auth import jwt_auth
-from core.api.errors import domain_error_handler, install_error_handlers
+from core.api.errors import install_error_handlers
 from core.ratelimit import ApiRateThrottle, rate_limit
 from marketplace.urls import urlpatterns as site_urlpatterns
 
 probe = NinjaAPI(urls_namespace="probe", docs_url=None, throttle=[ApiRateThrottle()])
-install_error_handlers(probe)
-probe.add_exception_handler(AccountError, domain_error_handler(probe, 400))
+install_error_handlers(probe)  # the domain error family included
 
 
 @probe.post("/bookings/", auth=jwt_auth)

@@ -1,7 +1,8 @@
 """Every API error is JSON: `{"detail": "...", "errors": {field: [messages]}}`.
 
 `errors` appears only when particular fields are wrong. The exception handlers below are
-installed on the NinjaAPI (marketplace/api.py); `ApiJsonErrorsMiddleware` covers what
+installed on the NinjaAPI (marketplace/api.py), one of them for the whole domain error
+family (core/errors.py); `ApiJsonErrorsMiddleware` covers what
 happens outside its operations (an unknown path, a method an operation does not take, a
 server error), so a client of /api/ never receives an HTML page.
 """
@@ -17,12 +18,13 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
-from core.ratelimit import RateLimitExceeded
+from core.errors import DomainError, InvalidInput, NotFound, RateLimited
 
 logger = logging.getLogger(__name__)
 
 API_PATH_PREFIX = "/api/"
 
+INVALID_INPUT = "Invalid input: see errors."
 NOT_AUTHENTICATED = (
     "Authentication required: send a valid access token as 'Authorization: Bearer <token>'."
 )
@@ -106,7 +108,7 @@ def install_error_handlers(api) -> None:
         if general and not errors:
             detail = "Invalid request body: " + " ".join(general)
         else:
-            detail = "Invalid input: see errors."
+            detail = INVALID_INPUT
         return respond(request, 400, detail, errors)
 
     @api.exception_handler(DjangoValidationError)
@@ -115,7 +117,7 @@ def install_error_handlers(api) -> None:
         if hasattr(exc, "error_dict"):
             errors = exc.message_dict
             general = errors.pop("__all__", [])
-            return respond(request, 400, " ".join(general) or "Invalid input: see errors.", errors)
+            return respond(request, 400, " ".join(general) or INVALID_INPUT, errors)
         return respond(request, 400, " ".join(exc.messages))
 
     @api.exception_handler(AuthenticationError)
@@ -127,9 +129,13 @@ def install_error_handlers(api) -> None:
         # ninja adds Retry-After itself from the throttle's wait().
         return respond(request, 429, STATUS_DETAILS[429])
 
-    @api.exception_handler(RateLimitExceeded)
-    def rate_limited(request, exc):
-        return respond(request, 429, exc.detail, headers={"Retry-After": str(exc.retry_after)})
+    @api.exception_handler(DomainError)
+    def refused(request, exc):
+        # Every service's refusal; the kind (core/errors.py) decides the status.
+        response = api.create_response(request, domain_error_body(exc), status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
@@ -153,22 +159,22 @@ def install_error_handlers(api) -> None:
         return respond(request, 400, STATUS_DETAILS[400])
 
 
-def domain_error_handler(api, status: int = 400):
-    """A handler answering `status` with the domain error's own (user-readable) message.
+def domain_error_body(exc: DomainError) -> dict:
+    """The JSON a client gets for a domain error.
 
-    api.add_exception_handler(BookingError, domain_error_handler(api, 409))
-
-    An error with a `retry_after` attribute (seconds) also sends it as Retry-After.
+    A 400 names the field at fault under `errors`; an InvalidInput lists every field's
+    messages, as a form's errors are listed; a NotFound says only "Not found." (whether the
+    thing exists but is someone else's is not revealed); anything else is its message,
+    with the error's `extra` data (e.g. the next free slots of a taken one).
     """
-
-    def handler(request, exc):
-        response = api.create_response(request, error_body(str(exc)), status=status)
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            response["Retry-After"] = str(max(1, int(retry_after)))
-        return response
-
-    return handler
+    if isinstance(exc, NotFound):
+        return error_body(STATUS_DETAILS[404])
+    if isinstance(exc, InvalidInput):
+        errors = dict(exc.errors)
+        general = errors.pop("__all__", [])
+        return error_body(" ".join(general) or INVALID_INPUT, errors)
+    errors = {exc.field: [exc.message]} if exc.field and exc.status == 400 else None
+    return error_body(exc.message, errors) | exc.extra
 
 
 class ApiJsonErrorsMiddleware:

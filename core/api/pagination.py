@@ -1,4 +1,6 @@
-"""What every paginated API list shares: absolute next/previous links."""
+"""The one shape of a paginated API list: `{count, next, previous, results}`."""
+
+from core.errors import InvalidInput
 
 
 def page_url(request, page: int) -> str:
@@ -6,3 +8,20 @@ def page_url(request, page: int) -> str:
     query = request.GET.copy()
     query["page"] = str(page)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def paginated(request, *, page: int, num_pages: int, count: int, results, **extra) -> dict:
+    """Page `page` of `num_pages` as the API answers it, with absolute next/previous links.
+
+    A page past the last is a 400 naming `page` (the site shows the last page instead, but a
+    client asked for one that is not there). `extra` adds fields a list has of its own.
+    """
+    if page > num_pages:
+        raise InvalidInput(f"The last page is {num_pages}.", field="page")
+    return {
+        "count": count,
+        "next": page_url(request, page + 1) if page < num_pages else None,
+        "previous": page_url(request, page - 1) if page > 1 else None,
+        "results": results,
+        **extra,
+    }
