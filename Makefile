@@ -32,9 +32,11 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 
+# Quiet on purpose: the addresses, the email outbox and the demo logins end the output.
+# Seeding sends its emails itself (HUEY_IMMEDIATE), before the consumer starts.
 run: install
-	@$(PY) manage.py migrate --noinput
-	@$(PY) manage.py seed_demo --if-empty
+	@$(PY) manage.py migrate --noinput -v0
+	@HUEY_IMMEDIATE=true $(PY) manage.py seed_demo --if-empty
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 check-services: install node_modules/.installed

@@ -1,8 +1,8 @@
 """Settings for Marketplace, driven by environment variables.
 
 With no variables set the site runs the *embedded default*: SQLite, local-memory
-cache, Huey on SQLite, emails on the console and DEBUG on. Setting DEBUG=false
-switches to production, where the variables in PRODUCTION_REQUIRED must be set.
+cache, Huey on SQLite, emails written to files in DATA_DIR/emails and DEBUG on. Setting
+DEBUG=false switches to production, where the variables in PRODUCTION_REQUIRED must be set.
 See .env.example for every variable.
 """
 
@@ -138,6 +138,23 @@ DATABASES = {
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if IS_SQLITE:
+    # The embedded default has several writers on one file: the dev server and the Huey
+    # consumer's worker threads. SQLite's default (deferred) transactions take the write
+    # lock only at their first write, and a transaction that read first and then finds
+    # another writer fails at once with "database is locked": waiting could deadlock, so
+    # the busy timeout does not apply. IMMEDIATE takes the write lock at BEGIN, so every
+    # atomic block (select_for_update is a no-op on SQLite) queues for up to `timeout`
+    # seconds instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    # catalog.Service's covering index INCLUDEs non-key columns, which only PostgreSQL
+    # supports; SQLite builds the index on its key columns and the check (models.W040)
+    # says so on every migrate. Expected on the embedded default, so silenced here only:
+    # on PostgreSQL the warning would mean a real problem and stays on.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -286,7 +303,9 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Email: console in development, SMTP in production.
+# Email: SMTP when EMAIL_HOST is set. Otherwise the embedded default (SQLite) writes every
+# email to a file in the outbox DATA_DIR/emails (one file per connection; `make run` prints
+# the path), and other development setups print them on the console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Marketplace <no-reply@marketplace.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_HOST"):
@@ -296,6 +315,9 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif IS_SQLITE:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "emails"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
