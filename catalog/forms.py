@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from .models import PricingType, Service, ServiceCategory
+from .models import SERVICE_FIELDS, PricingType, Service, ServiceCategory
 from .search_text import MAX_QUERY_LENGTH
 from .selectors import MAX_PAGE, SearchFilters, Sort, category_tree, city_choices
 
@@ -92,18 +92,7 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "title",
-            "slug",
-            "category",
-            "short_description",
-            "description",
-            "pricing_type",
-            "base_price",
-            "currency",
-            "duration_minutes",
-            "is_active",
-        ]
+        fields = SERVICE_FIELDS
         labels = {
             "base_price": "Price",
             "duration_minutes": "Duration (minutes)",

@@ -41,6 +41,22 @@ class PricingType(models.TextChoices):
     FIXED = "FIXED", "Fixed price"
 
 
+# What a provider sets on their service (the dashboard's and the API's form, in the order
+# the form shows them); everything else on the row is derived or kept by the services.
+SERVICE_FIELDS = (
+    "title",
+    "slug",
+    "category",
+    "short_description",
+    "description",
+    "pricing_type",
+    "base_price",
+    "currency",
+    "duration_minutes",
+    "is_active",
+)
+
+
 class Service(models.Model):
     provider = models.ForeignKey(
         ServiceProviderProfile, on_delete=models.CASCADE, related_name="services"

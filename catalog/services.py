@@ -10,21 +10,8 @@ from accounts.models import ServiceProviderProfile, User, VerificationStatus
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 
 from . import cache as catalog_cache
-from .models import SearchTerm, Service, ServiceCategory
+from .models import SERVICE_FIELDS, SearchTerm, Service, ServiceCategory
 from .search_text import words
-
-SERVICE_FIELDS = (
-    "category",
-    "title",
-    "slug",
-    "short_description",
-    "description",
-    "pricing_type",
-    "base_price",
-    "currency",
-    "duration_minutes",
-    "is_active",
-)
 
 
 class CatalogError(DomainError):

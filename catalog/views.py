@@ -196,6 +196,7 @@ def _saved(request, message):
 
 @provider_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def service_create(request):
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -210,6 +211,7 @@ def service_create(request):
 
 @provider_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def service_edit(request, pk):
     service = _own_service(request, pk)
     form = ServiceForm(request.POST or None, instance=service)
@@ -225,6 +227,7 @@ def service_edit(request, pk):
 
 @provider_required
 @require_POST
+@vary_on_headers("HX-Request")
 def service_toggle(request, pk):
     service = _own_service(request, pk)
     services.set_service_active(service=service, user=request.user, active=not service.is_active)
@@ -238,6 +241,7 @@ def service_toggle(request, pk):
 
 @provider_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def service_delete(request, pk):
     service = _own_service(request, pk)
     if request.method == "POST":

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from . import selectors, services
 
@@ -34,7 +35,9 @@ def unread_badge(request):
 def _done(request, message):
     if request.htmx:
         response = HttpResponse(status=204)
-        # The nav's badge listens for this event and fetches the new count.
+        # The nav's badge listens for this event and fetches the new count. A bare event
+        # name, not django-htmx's trigger_client_event (which always writes a JSON object):
+        # nothing rides along with the event.
         response["HX-Trigger"] = UNREAD_CHANGED
         return response
     messages.success(request, message)
@@ -43,6 +46,7 @@ def _done(request, message):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def mark_read(request, pk):
     services.mark_read(user=request.user, notification_id=pk)
     return _done(request, "Marked as read.")
@@ -50,6 +54,7 @@ def mark_read(request, pk):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def mark_all_read(request):
     services.mark_all_read(user=request.user)
     return _done(request, "All notifications are marked as read.")

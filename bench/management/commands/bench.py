@@ -93,51 +93,86 @@ class Command(BaseCommand):
             self.run(rows, Path(work))
 
     def run(self, rows, work: Path):
-        options = self.options
+        """Prepare the requests, serve, measure each row, then report and save the figures."""
         started_at = datetime.now(UTC)
         password = secrets.token_urlsafe(16)
         client = workload.bench_client(password)
+        files = self.request_files(rows, work, client)
+        # The run starts no Huey consumer: notifications queued by its bookings are dropped.
+        HUEY.flush()
+        log_path = Path(self.options["server_log"] or work / "gunicorn.log")
+        self.server = self.make_server(client, log_path)
+        listed = self.describe_run()
+        try:
+            self.server.start()
+            results = self.measure_rows(rows, files, client.email, password)
+            memory = self.server.worker_memory()
+        finally:
+            self.server.stop()
+        server_errors = sum('"level": "ERROR"' in line for line in log_path.open())
+        checks = self.print_report(results, memory, server_errors)
+        self.save(
+            results,
+            started_at=started_at,
+            listed=listed,
+            memory=memory,
+            server_errors=server_errors,
+            checks=checks,
+        )
+
+    def request_files(self, rows, work: Path, client) -> dict[str, Path]:
+        """A file of request lines for each row (and each booking phase: warm-up, one
+        connection, the run), so every booking takes a free slot of its own."""
+        options = self.options
         self.stdout.write("Preparing requests…")
         files = {
             name: workload.write_lines(work, name, lines)
             for name, lines in workload.page_lines().items()
         }
         files["baseline"] = workload.write_lines(work, "baseline", [workload.get("/bench/ok")])
-        if "api booking create" in rows:
-            # Enough for the busiest booking rate seen (about 200/s) over warm-up and run,
-            # and 100/s with one connection.
-            wanted = 250 * (options["warmup"] + options["duration"]) + 100 * options["alone"]
-            bookings = workload.booking_lines(client, limit=wanted)
-            if len(bookings) < wanted:
-                self.stdout.write(
-                    f"  only {len(bookings):,} free slots for booking creation: a faster server "
-                    "would reuse them and get 409s, counted as errors"
-                )
-            # Warm-up and run are two wrk processes: each gets slots of its own.
-            warm = min(250 * options["warmup"], len(bookings) // 4)
-            alone = warm + min(100 * options["alone"], len(bookings) // 4)
-            files["api booking create warm-up"] = workload.write_lines(
-                work, "bookings-warm-up", bookings[:warm]
+        if "api booking create" not in rows:
+            return files
+        # Enough for the busiest booking rate seen (about 200/s) over warm-up and run,
+        # and 100/s with one connection.
+        wanted = 250 * (options["warmup"] + options["duration"]) + 100 * options["alone"]
+        bookings = workload.booking_lines(client, limit=wanted)
+        if len(bookings) < wanted:
+            self.stdout.write(
+                f"  only {len(bookings):,} free slots for booking creation: a faster server "
+                "would reuse them and get 409s, counted as errors"
             )
-            files["api booking create alone"] = workload.write_lines(
-                work, "bookings-alone", bookings[warm:alone]
-            )
-            files["api booking create"] = workload.write_lines(work, "bookings", bookings[alone:])
-        # The run starts no Huey consumer: notifications queued by its bookings are dropped.
-        HUEY.flush()
+        # Warm-up and run are two wrk processes: each gets slots of its own.
+        warm = min(250 * options["warmup"], len(bookings) // 4)
+        alone = warm + min(100 * options["alone"], len(bookings) // 4)
+        files["api booking create warm-up"] = workload.write_lines(
+            work, "bookings-warm-up", bookings[:warm]
+        )
+        files["api booking create alone"] = workload.write_lines(
+            work, "bookings-alone", bookings[warm:alone]
+        )
+        files["api booking create"] = workload.write_lines(work, "bookings", bookings[alone:])
+        return files
+
+    def make_server(self, client, log_path: Path) -> Gunicorn:
+        """gunicorn with production settings on the benchmark's database, static files ready."""
         environment = production_environment(
             client_email=client.email,
             database_url=os.environ["DATABASE_URL"],
             redis_url=os.environ["REDIS_URL"],
         )
-        log_path = Path(options["server_log"] or work / "gunicorn.log")
         server = Gunicorn(
             environment=environment,
-            port=options["port"],
-            workers=options["workers"],
+            port=self.options["port"],
+            workers=self.options["workers"],
             log_path=log_path,
         )
         server.collect_static()
+        return server
+
+    def describe_run(self) -> int:
+        """Say what is measured (and warn when the database holds far more than SCALE);
+        return the number of listed services."""
+        options = self.options
         listed = Service.objects.filter(is_listed=True).count()
         if options["scale"] and listed > 1.2 * options["scale"] + 1000:
             self.stdout.write(
@@ -154,36 +189,39 @@ class Command(BaseCommand):
             f"{options['alone']} s with one connection; "
             f"load average at start {os.getloadavg()[0]:.2f}"
         )
-        self.server = server
+        return listed
+
+    def measure_rows(self, rows, files, email, password) -> list[report.RowResult]:
+        """Each row in turn against the running server, printed as it finishes."""
         results, token = [], None
-        try:
-            server.start()
-            for position, name in enumerate(rows):
-                if name in API_ROWS and token is None:
-                    token = self.log_in(server.url, client.email, password)
-                label = name
-                if name == "baseline":
-                    label = "baseline (first)" if position == 0 else "baseline (last)"
-                result = self.measure(
-                    server.url,
-                    label,
-                    files[name],
-                    warmup_file=files.get(f"{name} warm-up", files[name]),
-                    alone_file=files.get(f"{name} alone", files[name]),
-                    token=token if name in API_ROWS else None,
-                )
-                results.append(result)
-                self.stdout.write(
-                    f"  {label:<22}{result.requests_per_s:>9.1f} req/s  p95 "
-                    f"{result.p95_ms:.1f} ms  errors {result.errors}"
-                )
-            memory = server.worker_memory()
-        finally:
-            server.stop()
-        server_errors = sum('"level": "ERROR"' in line for line in log_path.open())
+        for position, name in enumerate(rows):
+            if name in API_ROWS and token is None:
+                token = self.log_in(self.server.url, email, password)
+            label = name
+            if name == "baseline":
+                label = "baseline (first)" if position == 0 else "baseline (last)"
+            result = self.measure(
+                self.server.url,
+                label,
+                files[name],
+                warmup_file=files.get(f"{name} warm-up", files[name]),
+                alone_file=files.get(f"{name} alone", files[name]),
+                token=token if name in API_ROWS else None,
+            )
+            results.append(result)
+            self.stdout.write(
+                f"  {label:<22}{result.requests_per_s:>9.1f} req/s  p95 "
+                f"{result.p95_ms:.1f} ms  errors {result.errors}"
+            )
+        return results
+
+    def print_report(self, results, memory, server_errors) -> list:
+        """The table with each row's ratio to the baseline, memory, errors and targets."""
         report.with_ratios(results)
         checks = report.check_targets(
-            results, worker_rss_mb=[worker["rss_mb"] for worker in memory], scale=options["scale"]
+            results,
+            worker_rss_mb=[worker["rss_mb"] for worker in memory],
+            scale=self.options["scale"],
         )
         self.stdout.write("")
         self.stdout.write(report.format_table(results))
@@ -193,6 +231,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Errors logged by the server: {server_errors}")
         self.stdout.write("Targets:\n" + report.format_targets(checks))
+        return checks
+
+    def save(self, results, *, started_at, listed, memory, server_errors, checks) -> None:
+        """The run as one JSON document under --output-dir."""
+        options = self.options
         document = report.run_document(
             results,
             scale=options["scale"],
