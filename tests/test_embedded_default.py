@@ -1,4 +1,5 @@
-"""`make run` on a machine with nothing configured: SQLite, local cache, demo data, Huey beside it."""
+"""`make run` on a machine with nothing configured: SQLite, local cache, demo data, Huey beside
+it, and a quiet first start."""
 
 import os
 import signal
@@ -6,7 +7,12 @@ import socket
 import subprocess
 import time
 import urllib.request
+from email import message_from_string, policy
 from pathlib import Path
+
+import pytest
+
+from demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_DEADLINE_SECONDS = 120
@@ -31,31 +37,58 @@ def wait_for(url, process):
     raise AssertionError(f"{url} did not answer within {STARTUP_DEADLINE_SECONDS}s")
 
 
-def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(tmp_path):
-    port = free_port()
-    configured = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "EMAIL_HOST"}
-    env = {
-        k: v for k, v in os.environ.items() if k not in configured and not k.startswith("PYTEST")
-    }
-    env |= {"DATA_DIR": str(tmp_path / "data"), "PORT": str(port)}
-    log = (tmp_path / "run.log").open("w")
-    process = subprocess.Popen(
-        ["make", "run"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+class StartedSite:
+    """`make run` on an empty data directory, started once for this module's tests."""
+
+    def __init__(self, root: Path):
+        self.port = free_port()
+        self.data_dir = root / "data"
+        self.log_path = root / "run.log"
+        configured = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "EMAIL_HOST"}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in configured and not k.startswith("PYTEST")
+        }
+        env |= {"DATA_DIR": str(self.data_dir), "PORT": str(self.port)}
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            ["make", "run"],
+            cwd=REPO,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        # What was printed until the server first answered.
+        self.health = wait_for(f"{self.url}/healthz", self.process)
+        self.output_at_start = self.log_path.read_text()
+
+    def get(self, path):
+        return wait_for(f"{self.url}{path}", self.process)
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def started_site(tmp_path_factory):
+    site = StartedSite(tmp_path_factory.mktemp("make-run"))
     try:
-        status, health = wait_for(f"http://127.0.0.1:{port}/healthz", process)
-        _, home = wait_for(f"http://127.0.0.1:{port}/", process)
-        _, typo_search = wait_for(f"http://127.0.0.1:{port}/search/?q=plumbr", process)
+        yield site
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
-    output = (tmp_path / "run.log").read_text()
+        site.stop()
+
+
+def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(started_site):
+    tmp_path = started_site.data_dir.parent
+    status, health = started_site.health
+    _, home = started_site.get("/")
+    _, typo_search = started_site.get("/search/?q=plumbr")
+    output = started_site.log_path.read_text()
 
     assert status == 200, health
     assert "Plumbing" in home
@@ -66,3 +99,49 @@ def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(tmp_p
     assert "Huey consumer started" in output
     assert "Periodic tasks are enabled" in output
     assert "customer@example.com" in output and "superadmin@example.com" in output
+
+
+MAX_LINES = 60  # a few dozen lines; it was about 1,800 (every migration, every email in full)
+
+
+def test_make_run_starts_quietly_and_ends_with_the_addresses_outbox_and_logins(started_site):
+    """A fresh clone's first start is a screenful that ends with what to open and how to log
+    in, no tracebacks, and the demo's emails in an outbox instead of the terminal."""
+    status, health = started_site.health
+    output = started_site.output_at_start
+    port, data_dir = started_site.port, started_site.data_dir
+
+    assert status == 200, health
+    lines = output.splitlines()
+    assert len(lines) < MAX_LINES, output
+    assert "Traceback" not in output, output
+    assert "database is locked" not in output, output
+    assert "models.W040" not in output, output  # expected on SQLite, silenced there
+    assert "Applying " not in output, output  # migrations run quietly
+    assert "Content-Type:" not in output, output  # emails are not printed
+
+    # The last lines before the development server's own banner: what to open, where the
+    # emails are, who to log in as.
+    banner = next(i for i, line in enumerate(lines) if "Performing system checks" in line)
+    last_lines = "\n".join(lines[max(0, banner - 12) : banner])
+    site = f"http://127.0.0.1:{port}/"
+    assert f"Site: {site}" in last_lines, output
+    assert f"Admin: {site}admin/" in last_lines and f"API docs: {site}api/docs/" in last_lines
+    assert f"Emails: {data_dir / 'emails'}/" in last_lines, output
+    assert DEMO_PASSWORD in last_lines, output
+    for login, *_ in DEMO_LOGINS:
+        assert login in last_lines, output
+
+    # The emails seeding sent landed as files in the outbox, whole.
+    outbox = sorted((data_dir / "emails").glob("*.log"))
+    assert outbox, "no email files in DATA_DIR/emails"
+    messages = [
+        message_from_string(part, policy=policy.default)
+        for path in outbox
+        for part in path.read_text().split("-" * 79 + "\n")  # the backend's separator
+        if part.strip()
+    ]
+    # (strip: a subject folded before its first encoded word is read back with a space)
+    assert all(message["Subject"].strip().startswith("[Marketplace] ") for message in messages)
+    recipients = {message["To"] for message in messages}
+    assert {"customer@example.com", "provider@example.com"} <= recipients, recipients
