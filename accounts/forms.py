@@ -10,12 +10,12 @@ from .documents import (
     validate_insurance_expiry,
 )
 from .models import City, Role, ServiceProviderProfile, User, UserProfile
-from .phone import normalize_phone
+from .phone import PHONE_INPUT_MAX_LENGTH, normalize_phone
 
 
 class PhoneField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("max_length", PHONE_INPUT_MAX_LENGTH)
         kwargs.setdefault("help_text", "With country code, e.g. +14155550123.")
         super().__init__(**kwargs)
 
@@ -24,10 +24,17 @@ class PhoneField(forms.CharField):
 
 
 class SignupDetailsForm(forms.Form):
-    """Fields django-allauth adds to its sign-up form; the adapter saves them."""
+    """Fields django-allauth adds to its sign-up form; the adapter saves them.
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    The API's sign-up validates through this same form (services.sign_up).
+    """
+
+    first_name = forms.CharField(
+        max_length=User._meta.get_field("first_name").max_length, label="First name"
+    )
+    last_name = forms.CharField(
+        max_length=User._meta.get_field("last_name").max_length, label="Last name"
+    )
     phone = PhoneField(required=False, label="Phone (optional)")
     role = forms.ChoiceField(
         label="I want to",

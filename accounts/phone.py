@@ -4,6 +4,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 
 E164_MAX_LENGTH = 16
+# What a person may type, spaces, dashes and brackets included, before it is normalised.
+PHONE_INPUT_MAX_LENGTH = 32
 
 
 def normalize_phone(value: str) -> str:

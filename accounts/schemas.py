@@ -3,7 +3,15 @@
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from .models import Role
+from .forms import SignupDetailsForm
+from .models import User
+
+# The limits the sign-up form and the User model enforce, stated once there (services.sign_up
+# validates through that form).
+_signup_fields = SignupDetailsForm.base_fields
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+ROLE_MAX_LENGTH = User._meta.get_field("role").max_length
+SIGNUP_ROLES = [value for value, _label in _signup_fields["role"].choices]
 
 ACCESS_EXAMPLE = "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik...access"
 REFRESH_EXAMPLE = "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik...refresh"
@@ -32,16 +40,20 @@ PROVIDER_EXAMPLE = CUSTOMER_EXAMPLE | {
 
 
 class RegisterIn(Schema):
-    email: str = Field(max_length=254)
-    phone: str = Field("", max_length=32, description="Optional, with country code (E.164).")
-    first_name: str = Field(max_length=150)
-    last_name: str = Field(max_length=150)
+    email: str = Field(max_length=EMAIL_MAX_LENGTH)
+    phone: str = Field(
+        "",
+        max_length=_signup_fields["phone"].max_length,
+        description="Optional, with country code (E.164).",
+    )
+    first_name: str = Field(max_length=_signup_fields["first_name"].max_length)
+    last_name: str = Field(max_length=_signup_fields["last_name"].max_length)
     password: str = Field(max_length=4096)
     password_confirm: str = Field(max_length=4096)
     role: str = Field(
-        max_length=16,
+        max_length=ROLE_MAX_LENGTH,
         description="CUSTOMER to book workers, PROVIDER to offer services.",
-        json_schema_extra={"enum": [Role.CUSTOMER.value, Role.PROVIDER.value]},
+        json_schema_extra={"enum": SIGNUP_ROLES},
     )
 
     model_config = ConfigDict(
@@ -103,7 +115,7 @@ class RegisteredOut(Schema):
 
 
 class LoginIn(Schema):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX_LENGTH)
     password: str = Field(max_length=4096)
 
     model_config = ConfigDict(

@@ -5,18 +5,18 @@ from datetime import date
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account import signals as allauth_signals
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import SignupForm
 from allauth.account.internal.flows.email_verification import (
     send_verification_email_for_user,
     send_verification_email_to_address,
 )
 from allauth.account.models import EmailAddress
-from allauth.account.utils import has_verified_email, setup_user_email
+from allauth.account.utils import has_verified_email
 from allauth.core import ratelimit
+from allauth.utils import get_form_class
 from django import forms
 from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +47,6 @@ from .models import (
     VerificationDocument,
     VerificationStatus,
 )
-from .phone import normalize_phone
 from .selectors import application_blocker
 from .signals import provider_listing_changed
 from .storage import private_documents
@@ -78,8 +77,6 @@ class TooManyAttempts(AccountError, RateLimited):
     """allauth's sign-up or login rate limit was reached; retry after `retry_after` s."""
 
 
-EMAIL_TAKEN = "A user is already registered with this email address."
-PASSWORDS_DIFFER = "You must type the same password each time."
 REQUIRED = "This field is required."
 INVALID_DETAILS = "Please correct the fields marked."
 
@@ -137,74 +134,67 @@ def sign_up(
     last_name: str,
     phone: str = "",
 ) -> User:
-    """Open an account by the site's rules, then send allauth's verification email.
+    """Open an account through the site's own sign-up form, then send allauth's verification email.
 
     The account cannot log in until the address is verified (mandatory verification).
-    Raises ValidationError with a message per field, or TooManyAttempts.
+    Raises InvalidAccountDetails with the messages per API field, or TooManyAttempts.
     """
     _consume_allauth_rate_limit(request, "signup", "Too many sign-ups from your address.")
-    fields = _clean_sign_up(
-        email=email,
-        password=password,
-        password_confirm=password_confirm,
-        role=role,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
+    form = _validated_signup_form(
+        request,
+        {
+            "email": email,
+            "password": password,
+            "password_confirm": password_confirm,
+            "role": role,
+            "first_name": first_name,
+            "last_name": last_name,
+            "phone": phone,
+        },
     )
     try:
         with transaction.atomic():
-            user = register_user(password=password, **fields)
-            setup_user_email(request, user, [])
+            # allauth's own save: AccountAdapter.save_user (register_user) and the address.
+            user = form.save(request)
     except IntegrityError:
-        # Another sign-up with this address won the race since the check above.
-        if User.objects.filter(email__iexact=fields["email"]).exists():
-            raise InvalidAccountDetails(EMAIL_TAKEN, field="email") from None
+        # Another sign-up with this address won the race since the form's check.
+        if User.objects.filter(email__iexact=form.cleaned_data["email"]).exists():
+            taken = get_adapter(request).error_messages["email_taken"]
+            raise InvalidAccountDetails(str(taken), field="email") from None
         raise
     allauth_signals.user_signed_up.send(sender=User, request=request, user=user)
     send_verification_email_to_address(request, EmailAddress.objects.get_primary(user), signup=True)
     return user
 
 
-def _clean_sign_up(*, email, password, password_confirm, role, first_name, last_name, phone):
-    errors: dict[str, list[str]] = {}
-    email = User.objects.normalize_email(email)
-    first_name, last_name = first_name.strip(), last_name.strip()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        errors["email"] = exc.messages
-    else:
-        if (
-            User.objects.filter(email__iexact=email).exists()
-            or EmailAddress.objects.filter(email__iexact=email).exists()
-        ):
-            errors["email"] = [EMAIL_TAKEN]
-    for name, value in (("first_name", first_name), ("last_name", last_name)):
-        if not value:
-            errors[name] = [REQUIRED]
-    try:
-        phone = normalize_phone(phone)
-    except ValidationError as exc:
-        errors["phone"] = exc.messages
-    if role not in SELF_SERVICE_ROLES:
-        errors["role"] = ["You can sign up as a customer (CUSTOMER) or a provider (PROVIDER)."]
-    if password != password_confirm:
-        errors["password_confirm"] = [PASSWORDS_DIFFER]
-    try:
-        candidate = User(email=email, first_name=first_name, last_name=last_name)
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        errors["password"] = exc.messages
-    if errors:
+# The API's names for the sign-up fields that allauth's form names otherwise.
+SIGNUP_FORM_FIELD_NAMES = {"password": "password1", "password_confirm": "password2"}
+SIGNUP_API_FIELD_NAMES = {form: api for api, form in SIGNUP_FORM_FIELD_NAMES.items()}
+
+
+def signup_form_class():
+    """The sign-up form allauth shows on the site, with SignupDetailsForm's fields in it."""
+    return get_form_class(allauth_account_settings.FORMS, "signup", SignupForm)
+
+
+def _validated_signup_form(request, details: dict):
+    """allauth's sign-up form filled with the API's `details`, valid, or InvalidAccountDetails
+    with its messages under the API's field names."""
+    form = signup_form_class()(
+        data={SIGNUP_FORM_FIELD_NAMES.get(name, name): value for name, value in details.items()}
+    )
+    form.is_valid()
+    if form.account_already_exists:
+        # On the site allauth hides a taken address (it emails its owner instead); the API
+        # has always said so, and its clients rely on the 400.
+        form.add_error("email", get_adapter(request).validation_error("email_taken"))
+    if form.errors:
+        errors = {
+            SIGNUP_API_FIELD_NAMES.get(name, name): list(messages)
+            for name, messages in form.errors.items()
+        }
         raise InvalidAccountDetails(INVALID_DETAILS, errors=errors)
-    return {
-        "email": email,
-        "role": role,
-        "first_name": first_name,
-        "last_name": last_name,
-        "phone": phone,
-    }
+    return form
 
 
 def check_login(*, request, email: str, password: str) -> User:
@@ -413,12 +403,34 @@ def decide_verification(
     decision, revocations included, is kept as a VerificationDecision.
     """
     reason = reason.strip()
+    _check_decision(status=status, reason=reason, by=by)
+    pending = _lock_pending_application(provider=provider, status=status, application=application)
+    _record_decision(provider=provider, pending=pending, status=status, by=by, reason=reason)
+    provider_listing_changed.send(
+        ServiceProviderProfile, provider=provider, verification_changed=True
+    )
+    _notify_verification_decision(provider)
+    return provider
+
+
+def _check_decision(*, status: str, reason: str, by: User) -> None:
+    """AccountError unless `by` may decide and the decision is complete."""
     if status not in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
         raise AccountError("A decision verifies or rejects the provider.")
     if status == VerificationStatus.REJECTED and not reason:
         raise AccountError("Give the provider a reason for the rejection.")
     if not by.is_marketplace_staff:
         raise AccountError("Only admins decide on verification.")
+
+
+def _lock_pending_application(
+    *,
+    provider: ServiceProviderProfile,
+    status: str,
+    application: VerificationApplication | None,
+) -> VerificationApplication | None:
+    """Lock the provider and its pending application, if any, and return that application;
+    AccountError when the decision would decide something already decided."""
     # Locked, so two admins deciding at once are serialised and the second sees the first.
     current = ServiceProviderProfile.objects.select_for_update().get(pk=provider.pk)
     pending = (
@@ -432,7 +444,18 @@ def decide_verification(
         raise AccountError(
             f"{current} is already {current.get_verification_status_display().lower()}."
         )
+    return pending
 
+
+def _record_decision(
+    *,
+    provider: ServiceProviderProfile,
+    pending: VerificationApplication | None,
+    status: str,
+    by: User,
+    reason: str,
+) -> None:
+    """Write the decision on the provider, on its pending application and in the history."""
     now = timezone.now()
     provider.verification_status = status
     provider.verification_decided_by = by
@@ -462,11 +485,6 @@ def decide_verification(
         decided_at=now,
         reason=reason,
     )
-    provider_listing_changed.send(
-        ServiceProviderProfile, provider=provider, verification_changed=True
-    )
-    _notify_verification_decision(provider)
-    return provider
 
 
 def _notify_verification_decision(provider: ServiceProviderProfile) -> None:
