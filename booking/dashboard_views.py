@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import provider_required
 from core.forms import add_domain_error
@@ -19,6 +20,7 @@ from .models import Booking, BookingStatus, ProviderSchedule, TimeOff
 
 @provider_required
 @require_GET
+@vary_on_headers("HX-Request")
 def provider_dashboard(request):
     provider = request.user.provider_profile
     schedule = services.ensure_schedule(provider=provider)
@@ -26,7 +28,7 @@ def provider_dashboard(request):
     span = 7 if request.GET.get("agenda") == "week" else 1
     requests = list(selectors.provider_requests(provider=provider))
     for booking in requests:
-        booking.allowed = services.allowed_transitions(booking, request.user)
+        booking.quick_actions = services.quick_actions(booking, request.user)
     context = {
         "profile": provider,
         "requests": requests,

@@ -4,9 +4,7 @@ from django import forms
 
 from catalog.models import MAX_DURATION_MINUTES, PricingType
 
-from .models import NOTES_MAX_LENGTH, Weekday
-
-DURATION_STEP_MINUTES = 15
+from .models import DURATION_STEP_MINUTES, NOTES_MAX_LENGTH, Weekday
 
 
 class BookingDetailsForm(forms.Form):

@@ -25,6 +25,8 @@ from core.postgres import PostgresExclusionConstraint, TsTzRange
 from . import conf
 
 NOTES_MAX_LENGTH = 1000
+# An hourly job is booked for its service's duration or longer, in steps of this many minutes.
+DURATION_STEP_MINUTES = 15
 MIN_PENDING_EXPIRY_HOURS = 1
 
 

@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, field_validator
 
-from catalog.models import PricingType
+from catalog.models import MAX_DURATION_MINUTES, PricingType
 
 from . import services
-from .models import NOTES_MAX_LENGTH, Booking, BookingStatus
+from .models import DURATION_STEP_MINUTES, NOTES_MAX_LENGTH, Booking, BookingStatus
 
 # How the API writes a local time of day (slots too: selectors.slot_fields).
 from .selectors import local_time
@@ -315,7 +315,8 @@ class BookingIn(Schema):
     estimated_duration_minutes: int | None = Field(
         None,
         description="Fixed-price services take their own duration (leave it out or send it). "
-        "Hourly ones: from the service's duration up to 12 hours, in steps of 15 minutes.",
+        f"Hourly ones: from the service's duration up to {MAX_DURATION_MINUTES // 60} hours, "
+        f"in steps of {DURATION_STEP_MINUTES} minutes.",
     )
     service_address: str = Field(max_length=255)
     service_city: str = Field(

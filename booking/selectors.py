@@ -120,6 +120,7 @@ class SlotFinder:
     ):
         self.service = service
         self.provider = service.provider
+        self.rescheduling = rescheduling
         self.schedule = schedule or schedule_for(self.provider)
         self.zone = self.schedule.zone
         self.now = now or timezone.now()

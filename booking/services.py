@@ -2,15 +2,18 @@
 
 Every function takes keyword arguments, runs in one transaction and raises a BookingError
 whose message can be shown to the user as is. The lifecycle rules live in TRANSITIONS and
-`_check_transition`, used both to change a booking and to list what a user may do now.
+`_check_transition`, used both to change a booking and, through `available_actions` (worded
+by ACTION_WORDS), to offer what a user may do now.
 
 Concurrency: every write that gives a booking a time (create, reschedule) first locks the
 provider's ProviderSchedule row, so bookings for one provider are decided one at a time and
 the re-check of the slot sees every committed booking. The exclusion constraint on Booking
-is the final guard; its violation becomes the same SlotTaken error.
+is the final guard; its violation becomes the same SlotTaken error. Both writes share that
+skeleton, `_claim_slot`.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from itertools import pairwise
@@ -27,6 +30,7 @@ from core.errors import Conflict, DomainError, Forbidden
 from . import notifications as booking_notifications
 from . import selectors
 from .models import (
+    DURATION_STEP_MINUTES,
     MIN_PENDING_EXPIRY_HOURS,
     NOTES_MAX_LENGTH,
     Booking,
@@ -41,7 +45,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_provider"
-DURATION_STEP_MINUTES = 15
 
 
 class BookingError(DomainError):
@@ -100,14 +103,36 @@ TRANSITIONS = {
 FINAL_STATUSES = {S.REJECTED, S.CANCELLED, S.EXPIRED, S.COMPLETED}
 RESCHEDULABLE_STATUSES = {S.PENDING, S.CONFIRMED}
 
-_VERBS = {
-    S.CONFIRMED: "confirm",
-    S.REJECTED: "decline",
-    S.CANCELLED: "cancel",
-    S.EXPIRED: "expire",
-    S.IN_PROGRESS: "start",
-    S.COMPLETED: "complete",
+
+@dataclass(frozen=True)
+class ActionWords:
+    """How refusals and pages name a change to one status."""
+
+    verb: str  # "Only the provider can <verb> this booking."
+    label: str  # the button on the booking's page
+    row_label: str = ""  # the one-click button in a list of requests; "" keeps it off lists
+    reason_label: str = ""  # the box asking the person why; "" asks nothing
+    danger: bool = False
+
+
+# How each change is named: in refusals, and on the buttons `available_actions` offers.
+ACTION_WORDS = {
+    S.CONFIRMED: ActionWords("confirm", "Accept request", row_label="Accept"),
+    S.REJECTED: ActionWords(
+        "decline",
+        "Decline request",
+        row_label="Decline",
+        reason_label="Reason for declining",
+        danger=True,
+    ),
+    S.CANCELLED: ActionWords(
+        "cancel", "Cancel booking", reason_label="Reason for cancelling", danger=True
+    ),
+    S.EXPIRED: ActionWords("expire", "Expire request"),
+    S.IN_PROGRESS: ActionWords("start", "Start job"),
+    S.COMPLETED: ActionWords("complete", "Mark as completed"),
 }
+
 _WHO = {SYSTEM: "the system", CUSTOMER: "the customer", PROVIDER: "the provider"}
 
 
@@ -134,6 +159,11 @@ def _deadline(booking: Booking) -> str:
     return selectors.format_local(booking.free_cancellation_until, booking.zone)
 
 
+def _reason_required(booking: Booking, to_status: str, actor: str | None) -> bool:
+    # The customer counted on a confirmed job: a provider calling it off must say why.
+    return actor == PROVIDER and booking.status == S.CONFIRMED and to_status == S.CANCELLED
+
+
 def _check_transition(booking, to_status, actor, *, notes: str | None, now: datetime) -> None:
     """Raise NotAllowed unless `actor` may move `booking` to `to_status` now.
 
@@ -152,21 +182,25 @@ def _check_transition(booking, to_status, actor, *, notes: str | None, now: date
         raise NotNow(f"A {label} booking can't be marked {to_status.label.lower()}.")
     if actor not in allowed:
         who = " or ".join(_WHO[a] for a in sorted(allowed - {ADMIN}))
-        raise NotYours(f"Only {who} can {_VERBS[to_status]} this booking.")
+        raise NotYours(f"Only {who} can {ACTION_WORDS[to_status].verb} this booking.")
 
     if to_status == S.CONFIRMED and booking.starts_at <= now:
         raise NotNow("The requested time has passed; this request can no longer be confirmed.")
-    if to_status == S.CANCELLED and booking.status == S.CONFIRMED:
-        if actor == CUSTOMER and _free_cancellation_ended(booking, now):
-            raise NotNow(
-                f"Free cancellation ended {_deadline(booking)}, "
-                f"{booking.cancellation_free_hours} hours before the start. "
-                "Please contact the provider."
-            )
-        if actor == PROVIDER and notes is not None and not notes:
-            raise BookingError(
-                "Please tell the customer why you are cancelling a confirmed job.", field="notes"
-            )
+    if (
+        to_status == S.CANCELLED
+        and booking.status == S.CONFIRMED
+        and actor == CUSTOMER
+        and _free_cancellation_ended(booking, now)
+    ):
+        raise NotNow(
+            f"Free cancellation ended {_deadline(booking)}, "
+            f"{booking.cancellation_free_hours} hours before the start. "
+            "Please contact the provider."
+        )
+    if notes is not None and not notes and _reason_required(booking, to_status, actor):
+        raise BookingError(
+            "Please tell the customer why you are cancelling a confirmed job.", field="notes"
+        )
 
 
 def _check_reschedule(booking: Booking, actor: str | None, *, now: datetime) -> None:
@@ -185,20 +219,63 @@ def _check_reschedule(booking: Booking, actor: str | None, *, now: datetime) -> 
             )
 
 
-def allowed_transitions(booking: Booking, user, *, now: datetime | None = None) -> list[str]:
-    """The statuses `user` may move `booking` to now (the buttons a page should show)."""
+@dataclass(frozen=True)
+class Action:
+    """A status change a person may make to a booking now, worded as the pages offer it."""
+
+    status: BookingStatus
+    needs_reason: bool  # the reason box must be filled in, not only offered
+
+    @property
+    def words(self) -> ActionWords:
+        return ACTION_WORDS[self.status]
+
+    @property
+    def label(self) -> str:
+        return self.words.label
+
+    @property
+    def row_label(self) -> str:
+        return self.words.row_label
+
+    @property
+    def reason_label(self) -> str:
+        return self.words.reason_label
+
+    @property
+    def danger(self) -> bool:
+        return self.words.danger
+
+
+def available_actions(booking: Booking, user, *, now: datetime | None = None) -> list[Action]:
+    """What `user` may do to `booking` now, in TRANSITIONS' order: the buttons a page shows,
+    decided by the same checks as the change itself."""
     now = now or timezone.now()
     actor = _actor(booking, user)
-    allowed = []
-    for (from_status, to_status), _who in TRANSITIONS.items():
+    actions = []
+    for from_status, to_status in TRANSITIONS:
         if from_status != booking.status:
             continue
         try:
             _check_transition(booking, to_status, actor, notes=None, now=now)
         except BookingError:
             continue
-        allowed.append(to_status)
-    return allowed
+        actions.append(Action(to_status, _reason_required(booking, to_status, actor)))
+    return actions
+
+
+def quick_actions(booking: Booking, user, *, now: datetime | None = None) -> list[Action]:
+    """The actions a list of requests offers as one-click buttons (nothing to type)."""
+    return [
+        action
+        for action in available_actions(booking, user, now=now)
+        if action.row_label and not action.needs_reason
+    ]
+
+
+def allowed_transitions(booking: Booking, user, *, now: datetime | None = None) -> list[str]:
+    """The statuses `user` may move `booking` to now (the API's allowed actions)."""
+    return [action.status for action in available_actions(booking, user, now=now)]
 
 
 def can_reschedule(booking: Booking, user, *, now: datetime | None = None) -> bool:
@@ -208,6 +285,16 @@ def can_reschedule(booking: Booking, user, *, now: datetime | None = None) -> bo
     except NotAllowed:
         return False
     return True
+
+
+def _move_awaits_answer(booking: Booking, actor: str | None) -> bool:
+    # A confirmed job the customer moves is a new request: the provider accepts the time or not.
+    return actor == CUSTOMER and booking.status == S.CONFIRMED
+
+
+def move_awaits_answer(booking: Booking, user) -> bool:
+    """Whether moving `booking` as `user` sends it back to PENDING for the provider's answer."""
+    return _move_awaits_answer(booking, _actor(booking, user))
 
 
 # The one hook for "a booking changed" ----------------------------------------------------------
@@ -443,12 +530,12 @@ def _clean_duration(service: Service, minutes) -> int:
     return minutes
 
 
-def _slot_taken(service, starts_at, duration: timedelta, *, rescheduling=None) -> SlotTaken:
+def _slot_taken(finder: selectors.SlotFinder, starts_at: datetime) -> SlotTaken:
     next_slots = selectors.next_free_slots(
-        service=service,
+        service=finder.service,
         after=starts_at,
-        duration_minutes=int(duration.total_seconds() // 60),
-        rescheduling=rescheduling,
+        duration_minutes=int(finder.duration.total_seconds() // 60),
+        rescheduling=finder.rescheduling,
     )
     message = "This time was just taken."
     if next_slots:
@@ -466,6 +553,52 @@ def _violated_constraint(error: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None)
 
 
+def _day_finder(schedule: ProviderSchedule, service: Service, starts_at: datetime, now, **kw):
+    """A SlotFinder for the provider's local day of `starts_at`, on the locked `schedule`."""
+    day = starts_at.astimezone(schedule.zone).date()
+    return selectors.SlotFinder(
+        service=service, first_day=day, last_day=day, now=now, schedule=schedule, **kw
+    )
+
+
+def _claim_slot(provider_id: int, starts_at: datetime, *, check, write) -> Booking:
+    """Give a booking the time `starts_at`, with the provider's bookings decided one at a time.
+
+    In one transaction: lock the provider's schedule; `check(schedule)` locks and checks
+    whatever else it needs and returns the SlotFinder that re-checks `starts_at`; if the
+    slot is free, `write(finder)` saves and returns the booking. Otherwise nothing is
+    written and this raises SlotTaken (with the next free times) when other bookings hold
+    the time, whether the re-check or the exclusion constraint saw them, or BookingError
+    saying why `starts_at` is not bookable.
+    """
+    try:
+        with transaction.atomic():
+            finder = check(_lock_schedule(provider_id))
+            problem = finder.problem_with(starts_at)
+            if problem is None:
+                return write(finder)
+    except IntegrityError as error:
+        if _violated_constraint(error) != OVERLAP_CONSTRAINT:
+            raise
+        raise _slot_taken(finder, starts_at) from error
+    # Explained once the lock is released: looking ahead for the next free times takes a
+    # while, and the next request for this provider need not wait for it.
+    if problem.taken:
+        raise _slot_taken(finder, starts_at)
+    raise BookingError(problem.message, field="starts_at")
+
+
+def _place(booking: Booking, starts_at: datetime, duration, schedule: ProviderSchedule) -> None:
+    """Give `booking` its time on the locked `schedule`'s terms (buffer, time zone)."""
+    booking.starts_at = starts_at
+    booking.ends_at = starts_at + duration
+    booking.blocked_until = booking.ends_at + timedelta(minutes=schedule.buffer_minutes)
+    booking.time_zone = schedule.time_zone
+
+
+# Creating ------------------------------------------------------------------------------------
+
+
 def _unique_reference() -> str:
     # 30**8 references: a clash is about one in 6.6e11 per existing booking, so a retry is
     # practically never needed; the unique constraint stays the guarantee.
@@ -473,6 +606,83 @@ def _unique_reference() -> str:
         reference = Booking._meta.get_field("booking_reference").default()
         if not Booking.objects.filter(booking_reference=reference).exists():
             return reference
+
+
+def _check_may_book(customer, service: Service) -> None:
+    if not customer.is_customer:
+        raise NotYours("Only customer accounts can book services.")
+    if not service.is_active:
+        raise BookingError("This service is no longer offered.", field="service")
+    if not service.provider.is_verified:
+        raise BookingError("This provider isn't taking bookings yet.", field="service")
+
+
+def _clean_request(
+    provider, *, address: str, city: City, state: str, postal_code: str, notes: str
+) -> dict:
+    """What the customer typed, as Booking fields; the job must be in a city `provider` serves."""
+    fields = {
+        "service_address": _clean_text(
+            address, field="service_address", label="address", max_length=255, required=True
+        ),
+        "service_postal_code": _clean_text(
+            postal_code,
+            field="service_postal_code",
+            label="postal code",
+            max_length=20,
+            required=True,
+        ),
+        "service_state": _clean_text(
+            state, field="service_state", label="state", max_length=100, required=False
+        )
+        or city.state,
+        "customer_notes": _clean_text(
+            notes,
+            field="customer_notes",
+            label="notes",
+            max_length=NOTES_MAX_LENGTH,
+            required=False,
+        ),
+        "service_city": city,
+    }
+    if not provider.cities.filter(pk=city.pk).exists():
+        served = ", ".join(str(served) for served in provider.cities.all()) or "no cities yet"
+        raise BookingError(
+            f"{provider.display_name} doesn't work in {city}. They serve: {served}.",
+            field="service_city",
+        )
+    return fields
+
+
+def _insert_request(
+    finder: selectors.SlotFinder, starts_at, *, customer, duration_minutes: int, now, **typed
+) -> Booking:
+    """Save a PENDING request at `starts_at` with the service's price snapshot, on the terms
+    of the finder's locked schedule, with its first history row."""
+    service, schedule = finder.service, finder.schedule
+    booking = Booking(
+        booking_reference=_unique_reference(),
+        customer=customer,
+        provider=service.provider,
+        service=service,
+        status=S.PENDING,
+        status_changed_at=now,
+        created_at=now,
+        estimated_duration_minutes=duration_minutes,
+        cancellation_free_hours=schedule.cancellation_free_hours,
+        # What the customer agrees to pay, whatever the service costs later.
+        base_price=service.base_price,
+        pricing_type=service.pricing_type,
+        currency=service.currency,
+        estimated_total=selectors.estimate_total(
+            service=service, duration_minutes=duration_minutes
+        ),
+        **typed,
+    )
+    _place(booking, starts_at, finder.duration, schedule)
+    booking.save(force_insert=True)
+    _record(booking, from_status="", to_status=S.PENDING, by=customer, at=now)
+    return booking
 
 
 def create_booking(
@@ -494,108 +704,45 @@ def create_booking(
 
     `now` is for demo data and tests; pages and the API leave it out.
     """
-    if not customer.is_customer:
-        raise NotYours("Only customer accounts can book services.")
-    if not service.is_active:
-        raise BookingError("This service is no longer offered.", field="service")
-    provider = service.provider
-    if not provider.is_verified:
-        raise BookingError("This provider isn't taking bookings yet.", field="service")
+    _check_may_book(customer, service)
     if timezone.is_naive(starts_at):
         raise ValueError("starts_at must be an aware datetime.")
     duration = _clean_duration(service, estimated_duration_minutes)
-    address = _clean_text(
-        service_address, field="service_address", label="address", max_length=255, required=True
+    typed = _clean_request(
+        service.provider,
+        address=service_address,
+        city=service_city,
+        state=service_state,
+        postal_code=service_postal_code,
+        notes=customer_notes,
     )
-    postal_code = _clean_text(
-        service_postal_code,
-        field="service_postal_code",
-        label="postal code",
-        max_length=20,
-        required=True,
-    )
-    state = _clean_text(
-        service_state, field="service_state", label="state", max_length=100, required=False
-    )
-    notes = _clean_text(
-        customer_notes,
-        field="customer_notes",
-        label="notes",
-        max_length=NOTES_MAX_LENGTH,
-        required=False,
-    )
-    if not provider.cities.filter(pk=service_city.pk).exists():
-        served = ", ".join(str(city) for city in provider.cities.all()) or "no cities yet"
-        raise BookingError(
-            f"{provider.display_name} doesn't work in {service_city}. They serve: {served}.",
-            field="service_city",
-        )
     now = now or timezone.now()
-
-    # The lock is held only to re-check and insert; a refusal is explained after it is
-    # released, so the next request for this provider does not wait on the explanation.
-    booking = problem = None
-    try:
-        with transaction.atomic():
-            schedule = _lock_schedule(provider.pk)
-            day = starts_at.astimezone(schedule.zone).date()
-            finder = selectors.SlotFinder(
-                service=service,
-                first_day=day,
-                last_day=day,
-                now=now,
-                duration_minutes=duration,
-                schedule=schedule,
-            )
-            problem = finder.problem_with(starts_at)
-            if problem is None:
-                ends_at = starts_at + finder.duration
-                booking = Booking.objects.create(
-                    booking_reference=_unique_reference(),
-                    customer=customer,
-                    provider=provider,
-                    service=service,
-                    status=S.PENDING,
-                    status_changed_at=now,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    blocked_until=ends_at + timedelta(minutes=schedule.buffer_minutes),
-                    time_zone=schedule.time_zone,
-                    estimated_duration_minutes=duration,
-                    cancellation_free_hours=schedule.cancellation_free_hours,
-                    service_address=address,
-                    service_city=service_city,
-                    service_state=state or service_city.state,
-                    service_postal_code=postal_code,
-                    customer_notes=notes,
-                    base_price=service.base_price,
-                    pricing_type=service.pricing_type,
-                    currency=service.currency,
-                    estimated_total=selectors.estimate_total(
-                        service=service, duration_minutes=duration
-                    ),
-                    created_at=now,
-                )
-                _record(booking, from_status="", to_status=S.PENDING, by=customer, at=now)
-    except IntegrityError as error:
-        if _violated_constraint(error) != OVERLAP_CONSTRAINT:
-            raise
-        raise _slot_taken(service, starts_at, timedelta(minutes=duration)) from error
-    if problem is not None:
-        _refuse(problem, service, starts_at, timedelta(minutes=duration))
-    return booking
+    return _claim_slot(
+        service.provider_id,
+        starts_at,
+        check=lambda schedule: _day_finder(
+            schedule, service, starts_at, now, duration_minutes=duration
+        ),
+        write=lambda finder: _insert_request(
+            finder, starts_at, customer=customer, duration_minutes=duration, now=now, **typed
+        ),
+    )
 
 
-def _refuse(problem, service, starts_at, duration, *, rescheduling=None):
-    if problem.taken:
-        raise _slot_taken(service, starts_at, duration, rescheduling=rescheduling)
-    raise BookingError(problem.message, field="starts_at")
+# Changing ------------------------------------------------------------------------------------
 
 
 def _refresh(stale: Booking, fresh: Booking) -> None:
     """Let the caller's instance show what was saved, so it is not used stale."""
     for field in fresh._meta.concrete_fields:
         setattr(stale, field.attname, getattr(fresh, field.attname))
+
+
+def _lock_booking(booking: Booking, *related: str) -> Booking:
+    """The booking's row, locked for this transaction, read afresh with `related`."""
+    return (
+        Booking.objects.select_for_update(of=("self",)).select_related(*related).get(pk=booking.pk)
+    )
 
 
 def transition_booking(
@@ -613,11 +760,7 @@ def transition_booking(
     )
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("provider")
-            .get(pk=booking.pk)
-        )
+        locked = _lock_booking(booking, "provider")
         _check_transition(locked, to_status, _actor(locked, by), notes=notes, now=now)
         from_status = locked.status
         locked.status = to_status
@@ -652,52 +795,34 @@ def reschedule_booking(
         notes, field="notes", label="note", max_length=NOTES_MAX_LENGTH, required=False
     )
     now = now or timezone.now()
-    problem = None
-    try:
-        with transaction.atomic():
-            schedule = _lock_schedule(booking.provider_id)
-            locked = (
-                Booking.objects.select_for_update(of=("self",))
-                .select_related("provider", "service")
-                .get(pk=booking.pk)
-            )
-            actor = _actor(locked, by)
-            _check_reschedule(locked, actor, now=now)
-            if starts_at == locked.starts_at:
-                raise BookingError("The booking is already at that time.", field="starts_at")
-            day = starts_at.astimezone(schedule.zone).date()
-            finder = selectors.SlotFinder(
-                service=locked.service,
-                first_day=day,
-                last_day=day,
-                now=now,
-                rescheduling=locked,
-                schedule=schedule,
-            )
-            problem = finder.problem_with(starts_at)
-            if problem is None:
-                _move(locked, starts_at, finder.duration, schedule, actor, by, notes, now)
-    except IntegrityError as error:
-        if _violated_constraint(error) != OVERLAP_CONSTRAINT:
-            raise
-        duration = timedelta(minutes=booking.estimated_duration_minutes)
-        raise _slot_taken(booking.service, starts_at, duration, rescheduling=booking) from error
-    if problem is not None:
-        _refuse(problem, locked.service, starts_at, finder.duration, rescheduling=locked)
-    _refresh(booking, locked)
-    return locked
+
+    def check(schedule):
+        locked = _lock_booking(booking, "provider", "service")
+        _check_reschedule(locked, _actor(locked, by), now=now)
+        if starts_at == locked.starts_at:
+            raise BookingError("The booking is already at that time.", field="starts_at")
+        return _day_finder(schedule, locked.service, starts_at, now, rescheduling=locked)
+
+    moved = _claim_slot(
+        booking.provider_id,
+        starts_at,
+        check=check,
+        write=lambda finder: _move(finder, starts_at, by=by, notes=notes, now=now),
+    )
+    _refresh(booking, moved)
+    return moved
 
 
-def _move(booking, starts_at, duration, schedule, actor, by, notes, now) -> None:
+def _move(finder: selectors.SlotFinder, starts_at: datetime, *, by, notes, now) -> Booking:
+    """Save the finder's booking (locked) at `starts_at`, with a history row saying from
+    when to when."""
+    booking, schedule = finder.rescheduling, finder.schedule
     moved_from = selectors.format_local(booking.starts_at, schedule.zone)
     from_status = booking.status
-    booking.starts_at = starts_at
-    booking.ends_at = starts_at + duration
-    booking.blocked_until = booking.ends_at + timedelta(minutes=schedule.buffer_minutes)
-    booking.time_zone = schedule.time_zone
-    if actor == CUSTOMER and from_status == S.CONFIRMED:
+    if _move_awaits_answer(booking, _actor(booking, by)):
         booking.status = S.PENDING
         booking.status_changed_at = now
+    _place(booking, starts_at, finder.duration, schedule)
     booking.save()
     moved_to = selectors.format_local(starts_at, schedule.zone)
     summary = f"Moved from {moved_from} to {moved_to}."
@@ -710,6 +835,7 @@ def _move(booking, starts_at, duration, schedule, actor, by, notes, now) -> None
         at=now,
         rescheduled=True,
     )
+    return booking
 
 
 def expire_stale_requests(*, now: datetime | None = None) -> int:
