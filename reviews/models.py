@@ -152,11 +152,8 @@ class Review(models.Model):
 
     @property
     def editable_until(self):
+        """When the edit window closes (who may change it, and when: reviews.selectors)."""
         return self.created_at + timedelta(days=conf.EDIT_WINDOW_DAYS)
-
-    def is_editable(self, now=None) -> bool:
-        """Whether its customer may still change it (within the window, not hidden)."""
-        return not self.is_hidden and (now or timezone.now()) < self.editable_until
 
     @property
     def public_reply(self):

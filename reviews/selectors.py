@@ -1,17 +1,22 @@
-"""Reads of reviews: the public lists of a service or provider, and their rating summaries."""
+"""Reads of reviews: who may write or change a booking's review now, the public lists of a
+service or provider, and their rating summaries."""
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import ServiceProviderProfile
+from booking.models import Booking, BookingStatus
 from catalog.models import Service
 
 from . import conf
+from .errors import AlreadyReviewed, NotAllowed, NotNow, ReviewError
 from .models import (
     STAR_FIELDS,
     SUM_FIELDS,
@@ -21,6 +26,80 @@ from .models import (
     ServiceRatingSummary,
     average,
 )
+
+# --- Who may write or change a booking's review ------------------------------------------
+#
+# The one statement of the rule: submit_review and edit_review raise what these return, and
+# the booking page's invitation and the review form offer only what they allow.
+
+
+def booking_review(booking: Booking) -> Review | None:
+    """The booking's review with its reply, or None: one query, then kept on the booking
+    (as `booking.review`) so the rules below and the page showing it share it."""
+    prefetch_related_objects(
+        [booking], Prefetch("review", queryset=Review.objects.select_related("reply"))
+    )
+    return getattr(booking, "review", None)
+
+
+def review_blocker(booking: Booking, user) -> ReviewError | None:
+    """Why `user` cannot write the review of `booking` now, as the error submit_review
+    raises; None when they can. Reads the booking's review only if nothing else stops them."""
+    if user is None or booking.customer_id != user.pk:
+        return NotAllowed("Only the customer who booked this job can review it.")
+    if booking.status != BookingStatus.COMPLETED:
+        status = BookingStatus(booking.status).label.lower()
+        return NotNow(f"This booking is {status}; you can review it once the job is completed.")
+    if booking_review(booking) is not None:
+        return AlreadyReviewed(
+            "You have already reviewed this booking; a booking gets one review. "
+            "You can change yours from the booking page while the edit window is open."
+        )
+    return None
+
+
+def edit_blocker(review: Review, user, *, now=None) -> ReviewError | None:
+    """Why `user` cannot change `review` now, as the error edit_review raises; None when
+    they can: its customer, while it is shown and within the edit window."""
+    if user is None or review.customer_id != user.pk:
+        return NotAllowed("Only the customer who wrote this review can change it.")
+    if review.is_hidden:
+        return NotNow("This review was hidden by the marketplace team; it can no longer change.")
+    if (now or timezone.now()) >= review.editable_until:
+        return NotNow(
+            f"Reviews can be changed for {conf.EDIT_WINDOW_DAYS} days after they are written; "
+            f"this one was written on {date_format(timezone.localtime(review.created_at))}."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewOpening:
+    """What someone may do about a booking's review now, for the pages that offer it."""
+
+    review: Review | None  # the booking's review, read only when they are its customer
+    blocker: ReviewError | None  # why they may neither write it nor change it; None if they may
+
+    @property
+    def can_write(self) -> bool:
+        return self.review is None and self.blocker is None
+
+    @property
+    def can_edit(self) -> bool:
+        return self.review is not None and self.blocker is None
+
+
+def review_opening(booking: Booking, user, *, now=None) -> ReviewOpening:
+    """Whether `user` may write the review of `booking` now, or else change the one already
+    written; at most one query (the review, with its reply)."""
+    blocker = review_blocker(booking, user)
+    if not isinstance(blocker, AlreadyReviewed):
+        return ReviewOpening(review=None, blocker=blocker)
+    review = booking_review(booking)
+    return ReviewOpening(review=review, blocker=edit_blocker(review, user, now=now))
+
+
+# --- The public lists --------------------------------------------------------------------
 
 
 class ReviewSort(models.TextChoices):

@@ -1,7 +1,9 @@
 """Writes on reviews: submit, edit, reply, hide and unhide.
 
 Every function takes keyword arguments, runs in one transaction and raises a ReviewError
-whose message can be shown to the user as is; nothing is written when it raises.
+whose message can be shown to the user as is; nothing is written when it raises. Who may
+write or change a review, and when, is decided by reviews.selectors (`review_blocker`,
+`edit_blocker`): submit and edit raise what those answer, read under the row lock.
 
 Figures: each change moves the service's and the provider's RatingSummary (sums, counts,
 1-5 distribution) by the difference it makes, with `UPDATE ... SET x = x + n` (F
@@ -17,18 +19,20 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from accounts.models import ServiceProviderProfile
-from booking.models import Booking, BookingStatus
+from booking.models import Booking
 from catalog import cache as catalog_cache
 from catalog.models import Service
-from core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from . import conf, selectors
+from . import selectors
+
+# Defined beside the rules that answer with them (reviews.selectors), and named here too,
+# where callers catch them: `except services.ReviewError`.
+from .errors import AlreadyReviewed, InvalidReview, NotAllowed, NotNow, ReviewError  # noqa: F401
 from .models import (
     COMMENT_MAX_LENGTH,
     MAX_RATING,
@@ -51,27 +55,6 @@ from .models import (
 
 NOTIFICATION_TITLE_MAX = 200
 NOTIFICATION_BODY_MAX = 500
-
-
-class ReviewError(DomainError):
-    """A review rule refused the request (400); the subclasses below say when it is another
-    kind (core/errors.py)."""
-
-
-class InvalidReview(ReviewError, InvalidInput):
-    """A rating or text sent is not acceptable; `field` names it."""
-
-
-class NotAllowed(ReviewError, Forbidden):
-    """This person may never do this."""
-
-
-class NotNow(ReviewError, Conflict):
-    """The booking's or the review's state stands in the way."""
-
-
-class AlreadyReviewed(NotNow):
-    pass
 
 
 # --- Checking input ----------------------------------------------------------------------
@@ -110,7 +93,9 @@ def _clean_text(value, *, field, label, max_length, required, one_line=False) ->
     return text
 
 
-def _review_fields(*, rating, title, comment, **sub_ratings) -> dict:
+def _checked_answers(*, rating, title, comment, **sub_ratings) -> dict:
+    """The customer's answers as a review's fields, or InvalidReview naming the first wrong
+    one: what submitting and editing both check."""
     ratings = {"rating": rating, **sub_ratings}
     fields = {name: _clean_rating(ratings.get(name), name) for name in RATED_FIELDS}
     fields["title"] = _clean_text(
@@ -150,14 +135,15 @@ def _negated(figures: dict[str, int]) -> dict[str, int]:
     return {name: -amount for name, amount in figures.items()}
 
 
-def _move_figures(*, service_id: int, provider_id: int, change: dict[str, int]) -> None:
-    """Add `change` to the service's and the provider's summaries and copy the new average
-    and count onto Service and ServiceProviderProfile (what search sorts and filters on)."""
+def _move_figures(review: Review, change: dict[str, int]) -> None:
+    """Add `change` to the summaries of the review's service and provider, in the caller's
+    transaction, and copy the new average and count onto Service and ServiceProviderProfile
+    (what search sorts and filters on)."""
     if not change:
         return
     for summary_model, owner_model, owner_id in (
-        (ServiceRatingSummary, Service, service_id),
-        (ProviderRatingSummary, ServiceProviderProfile, provider_id),
+        (ServiceRatingSummary, Service, review.service_id),
+        (ProviderRatingSummary, ServiceProviderProfile, review.provider_id),
     ):
         summary_model.objects.get_or_create(pk=owner_id)
         summary_model.objects.filter(pk=owner_id).update(
@@ -222,6 +208,39 @@ def _copy_onto(stale: Review, fresh: Review) -> None:
         setattr(stale, field.attname, getattr(fresh, field.attname))
 
 
+def _refuse(blocker: ReviewError | None) -> None:
+    """Raise the rule's refusal (reviews.selectors), if any, before anything is written."""
+    if blocker is not None:
+        raise blocker
+
+
+def _locked_booking(booking: Booking) -> Booking:
+    # The booking row lock makes a double submission wait and then see the first review:
+    # the rule reads the review in a query of its own, after the lock is granted.
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service", "provider__user")
+        .get(pk=booking.pk)
+    )
+
+
+def _record_review(booking: Booking, customer, fields: dict, *, now: datetime | None) -> Review:
+    return Review.objects.create(
+        booking=booking,
+        customer=customer,
+        service=booking.service,
+        provider=booking.provider,
+        created_at=now or timezone.now(),
+        **fields,
+    )
+
+
+def _change_answers(review: Review, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.save(update_fields=[*fields, "updated_at"])
+
+
 @transaction.atomic
 def submit_review(
     *,
@@ -238,23 +257,9 @@ def submit_review(
 ) -> Review:
     """Record the customer's one review of their COMPLETED booking, move the service's and
     the provider's figures with it, and tell the provider once the transaction commits."""
-    # The booking row lock makes a double submission wait and then see the first review.
-    locked = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("service", "provider__user")
-        .get(pk=booking.pk)
-    )
-    if customer is None or locked.customer_id != customer.pk:
-        raise NotAllowed("Only the customer who booked this job can review it.")
-    if locked.status != BookingStatus.COMPLETED:
-        status = BookingStatus(locked.status).label.lower()
-        raise NotNow(f"This booking is {status}; you can review it once the job is completed.")
-    if Review.objects.filter(booking=locked).exists():
-        raise AlreadyReviewed(
-            "You have already reviewed this booking; a booking gets one review. "
-            "You can change yours from the booking page while the edit window is open."
-        )
-    fields = _review_fields(
+    locked = _locked_booking(booking)
+    _refuse(selectors.review_blocker(locked, customer))
+    fields = _checked_answers(
         rating=rating,
         title=title,
         comment=comment,
@@ -263,19 +268,8 @@ def submit_review(
         professionalism_rating=professionalism_rating,
         value_rating=value_rating,
     )
-    review = Review.objects.create(
-        booking=locked,
-        customer=customer,
-        service=locked.service,
-        provider=locked.provider,
-        created_at=now or timezone.now(),
-        **fields,
-    )
-    _move_figures(
-        service_id=review.service_id,
-        provider_id=review.provider_id,
-        change=_contribution(review),
-    )
+    review = _record_review(locked, customer, fields, now=now)
+    _move_figures(review, _contribution(review))
     _notify_provider(review)
     return review
 
@@ -297,16 +291,8 @@ def edit_review(
     """Change the customer's own review within the edit window; the figures move by the
     difference."""
     locked = _locked_review(review)
-    if customer is None or locked.customer_id != customer.pk:
-        raise NotAllowed("Only the customer who wrote this review can change it.")
-    if locked.is_hidden:
-        raise NotNow("This review was hidden by the marketplace team; it can no longer change.")
-    if not locked.is_editable(now):
-        raise NotNow(
-            f"Reviews can be changed for {conf.EDIT_WINDOW_DAYS} days after they are written; "
-            f"this one was written on {date_format(timezone.localtime(locked.created_at))}."
-        )
-    fields = _review_fields(
+    _refuse(selectors.edit_blocker(locked, customer, now=now))
+    fields = _checked_answers(
         rating=rating,
         title=title,
         comment=comment,
@@ -316,14 +302,8 @@ def edit_review(
         value_rating=value_rating,
     )
     before = _contribution(locked)
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=[*fields, "updated_at"])
-    _move_figures(
-        service_id=locked.service_id,
-        provider_id=locked.provider_id,
-        change=_difference(before, _contribution(locked)),
-    )
+    _change_answers(locked, fields)
+    _move_figures(locked, _difference(before, _contribution(locked)))
     _copy_onto(review, locked)
     return locked
 
@@ -380,11 +360,7 @@ def hide_review(*, review: Review, by, reason: str, now: datetime | None = None)
     ReviewModeration.objects.create(
         review=locked, action=ModerationAction.HIDDEN, reason=reason, by=by, at=now
     )
-    _move_figures(
-        service_id=locked.service_id,
-        provider_id=locked.provider_id,
-        change=_negated(_contribution(locked)),
-    )
+    _move_figures(locked, _negated(_contribution(locked)))
     _copy_onto(review, locked)
     return locked
 
@@ -409,11 +385,7 @@ def unhide_review(*, review: Review, by, reason: str, now: datetime | None = Non
         by=by,
         at=now or timezone.now(),
     )
-    _move_figures(
-        service_id=locked.service_id,
-        provider_id=locked.provider_id,
-        change=_contribution(locked),
-    )
+    _move_figures(locked, _contribution(locked))
     _copy_onto(review, locked)
     return locked
 

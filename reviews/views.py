@@ -10,28 +10,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import provider_required
 from booking import selectors as booking_selectors
-from booking.models import Booking, BookingStatus
+from booking.models import Booking
 from core.forms import add_domain_error
 from core.next_url import safe_next_url
 
-from . import services
+from . import selectors, services
 from .forms import ReplyForm, ReviewForm
 from .models import Review
 
+# What the booking page says when the form cannot open; the services' longer messages
+# explain the rule to API clients and beside the form.
+NOT_COMPLETED_YET = "You can review this job once it is completed."
+NO_LONGER_EDITABLE = "Your review can no longer be changed."
 
-def _customers_booking(request, reference) -> Booking:
+
+def _visible_booking(request, reference) -> Booking:
     try:
-        booking = booking_selectors.booking_for_user(user=request.user, reference=reference)
+        return booking_selectors.booking_for_user(user=request.user, reference=reference)
     except Booking.DoesNotExist:
         raise Http404("No such booking.") from None
-    if booking.customer_id != request.user.pk:
-        # The provider (or an admin) can see the booking, but only its customer reviews it.
-        raise PermissionDenied("Only the customer who booked this job can review it.")
-    return booking
 
 
 def _back_to_booking(request, booking, message, level=messages.SUCCESS):
@@ -43,18 +45,18 @@ def _back_to_booking(request, booking, message, level=messages.SUCCESS):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def write_review(request, reference):
     """Write the review of a finished job, or change it while the edit window is open."""
-    booking = _customers_booking(request, reference)
-    if booking.status != BookingStatus.COMPLETED:
-        return _back_to_booking(
-            request, booking, "You can review this job once it is completed.", messages.ERROR
-        )
-    review = Review.objects.filter(booking=booking).first()
-    if review is not None and not review.is_editable():
-        return _back_to_booking(
-            request, booking, "Your review can no longer be changed.", messages.ERROR
-        )
+    booking = _visible_booking(request, reference)
+    opening = selectors.review_opening(booking, request.user)
+    if isinstance(opening.blocker, services.NotAllowed):
+        # The provider (or an admin) can see the booking, but only its customer reviews it.
+        raise PermissionDenied(opening.blocker.message)
+    if opening.blocker is not None:
+        refusal = NO_LONGER_EDITABLE if opening.review else NOT_COMPLETED_YET
+        return _back_to_booking(request, booking, refusal, messages.ERROR)
+    review = opening.review
 
     form = ReviewForm.for_review(review, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -81,6 +83,7 @@ def write_review(request, reference):
 
 @provider_required
 @require_POST
+@vary_on_headers("HX-Request")
 def reply(request, pk):
     """The reviewed provider's one public reply, posted from under the review."""
     review = get_object_or_404(

@@ -3,20 +3,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 
 from reviews import selectors
-from reviews.models import MAX_RATING, Review
+from reviews.models import MAX_RATING
 
 register = template.Library()
 
 
-@register.inclusion_tag("reviews/includes/invitation.html")
-def review_invitation(booking):
+@register.inclusion_tag("reviews/includes/invitation.html", takes_context=True)
+def review_invitation(context, booking):
     """On a finished booking's page, for its customer: the invitation to review it, or
-    their review (with the provider's reply) and whether they may still change it."""
-    review = Review.objects.filter(booking=booking).select_related("reply").first()
+    their review (with the provider's reply) and whether they may still change it. Nothing
+    for anyone else, by the rule the review form and the services follow."""
+    opening = selectors.review_opening(booking, context["request"].user)
     return {
         "booking": booking,
-        "review": review,
-        "can_edit": review is not None and review.is_editable(),
+        "review": opening.review,
+        "can_write": opening.can_write,
+        "can_edit": opening.can_edit,
     }
 
 
