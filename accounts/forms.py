@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
 
 from .documents import (
     ACCEPTED_EXTENSIONS,
@@ -47,6 +48,23 @@ class SignupDetailsForm(forms.Form):
     )
 
     field_order = ["first_name", "last_name", "email", "phone", "role", "password1", "password2"]
+
+    def clean(self):
+        # allauth checks the password against a stand-in user holding only the email; a
+        # password made of the person's own name is as guessable, so check that too.
+        cleaned = super().clean()
+        password = cleaned.get("password1")
+        if password:
+            person = User(
+                first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                UserAttributeSimilarityValidator(
+                    user_attributes=("first_name", "last_name")
+                ).validate(password, person)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
 
     def signup(self, request, user):
         """Nothing left to do: AccountAdapter.save_user stored these fields."""

@@ -170,6 +170,7 @@ def sign_up(
 # The API's names for the sign-up fields that allauth's form names otherwise.
 SIGNUP_FORM_FIELD_NAMES = {"password": "password1", "password_confirm": "password2"}
 SIGNUP_API_FIELD_NAMES = {form: api for api, form in SIGNUP_FORM_FIELD_NAMES.items()}
+SIGNUP_ERROR_ORDER = ("email", "first_name", "last_name", "phone", "role", "password_confirm")
 
 
 def signup_form_class():
@@ -193,6 +194,9 @@ def _validated_signup_form(request, details: dict):
             SIGNUP_API_FIELD_NAMES.get(name, name): list(messages)
             for name, messages in form.errors.items()
         }
+        # In the order the API has always listed them (the payload's), not the form's.
+        order = {name: i for i, name in enumerate(SIGNUP_ERROR_ORDER)}
+        errors = dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
         raise InvalidAccountDetails(INVALID_DETAILS, errors=errors)
     return form
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
     operations = [
         # btree_gist lets the exclusion constraint compare provider ids (`=`) in a GiST
         # index. This operation and the constraint do nothing off PostgreSQL
-        # (booking/postgres.py explains), so the embedded SQLite default migrates too.
+        # (core/postgres.py explains), so the embedded SQLite default migrates too.
         core.postgres.BtreeGistOnPostgres(),
         migrations.CreateModel(
             name='Booking',
