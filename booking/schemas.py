@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, field_validator
 
+from accounts.models import City
 from catalog.models import MAX_DURATION_MINUTES, PricingType
 
 from . import services
@@ -22,6 +23,11 @@ from .models import DURATION_STEP_MINUTES, NOTES_MAX_LENGTH, Booking, BookingSta
 from .selectors import local_time
 
 PAGE_SIZE = 20
+
+
+def _booking_field_length(name: str) -> int:
+    """The API's limit for a booking field: the column's own."""
+    return Booking._meta.get_field(name).max_length
 
 
 # --- Slots ---------------------------------------------------------------------------
@@ -318,14 +324,19 @@ class BookingIn(Schema):
         f"Hourly ones: from the service's duration up to {MAX_DURATION_MINUTES // 60} hours, "
         f"in steps of {DURATION_STEP_MINUTES} minutes.",
     )
-    service_address: str = Field(max_length=255)
+    service_address: str = Field(max_length=_booking_field_length("service_address"))
     service_city: str = Field(
-        max_length=120,
+        # A slug or a name, at most as long as a city's slug (the longer of the two).
+        max_length=City._meta.get_field("slug").max_length,
         description="A city the provider serves: its slug (`austin-tx`), or its name "
         "(`Austin`, or `Austin, TX` where two served cities share a name).",
     )
-    service_state: str = Field("", max_length=100, description="Empty: the city's state.")
-    service_postal_code: str = Field(max_length=20)
+    service_state: str = Field(
+        "",
+        max_length=_booking_field_length("service_state"),
+        description="Empty: the city's state.",
+    )
+    service_postal_code: str = Field(max_length=_booking_field_length("service_postal_code"))
     customer_notes: str = Field("", max_length=NOTES_MAX_LENGTH)
 
     model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_IN_EXAMPLE]})
