@@ -364,3 +364,9 @@ class BookingStatusHistory(models.Model):
 
     def __str__(self):
         return f"{self.booking}: {self.from_status or '–'} → {self.to_status}"
+
+
+def booking_field_length(name: str) -> int:
+    """The most characters a booking's text field `name` holds: the limit the service's
+    checks and the API's schema both apply."""
+    return Booking._meta.get_field(name).max_length

@@ -17,17 +17,18 @@ from accounts.models import City
 from catalog.models import MAX_DURATION_MINUTES, PricingType
 
 from . import services
-from .models import DURATION_STEP_MINUTES, NOTES_MAX_LENGTH, Booking, BookingStatus
+from .models import (
+    DURATION_STEP_MINUTES,
+    NOTES_MAX_LENGTH,
+    Booking,
+    BookingStatus,
+    booking_field_length,
+)
 
 # How the API writes a local time of day (slots too: selectors.slot_fields).
 from .selectors import local_time
 
 PAGE_SIZE = 20
-
-
-def _booking_field_length(name: str) -> int:
-    """The API's limit for a booking field: the column's own."""
-    return Booking._meta.get_field(name).max_length
 
 
 # --- Slots ---------------------------------------------------------------------------
@@ -324,7 +325,7 @@ class BookingIn(Schema):
         f"Hourly ones: from the service's duration up to {MAX_DURATION_MINUTES // 60} hours, "
         f"in steps of {DURATION_STEP_MINUTES} minutes.",
     )
-    service_address: str = Field(max_length=_booking_field_length("service_address"))
+    service_address: str = Field(max_length=booking_field_length("service_address"))
     service_city: str = Field(
         # A slug or a name, at most as long as a city's slug (the longer of the two).
         max_length=City._meta.get_field("slug").max_length,
@@ -333,10 +334,10 @@ class BookingIn(Schema):
     )
     service_state: str = Field(
         "",
-        max_length=_booking_field_length("service_state"),
+        max_length=booking_field_length("service_state"),
         description="Empty: the city's state.",
     )
-    service_postal_code: str = Field(max_length=_booking_field_length("service_postal_code"))
+    service_postal_code: str = Field(max_length=booking_field_length("service_postal_code"))
     customer_notes: str = Field("", max_length=NOTES_MAX_LENGTH)
 
     model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_IN_EXAMPLE]})

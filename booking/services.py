@@ -40,6 +40,7 @@ from .models import (
     TimeOff,
     Weekday,
     WeeklyAvailability,
+    booking_field_length,
 )
 
 logger = logging.getLogger(__name__)
@@ -623,17 +624,25 @@ def _clean_request(
     """What the customer typed, as Booking fields; the job must be in a city `provider` serves."""
     fields = {
         "service_address": _clean_text(
-            address, field="service_address", label="address", max_length=255, required=True
+            address,
+            field="service_address",
+            label="address",
+            max_length=booking_field_length("service_address"),
+            required=True,
         ),
         "service_postal_code": _clean_text(
             postal_code,
             field="service_postal_code",
             label="postal code",
-            max_length=20,
+            max_length=booking_field_length("service_postal_code"),
             required=True,
         ),
         "service_state": _clean_text(
-            state, field="service_state", label="state", max_length=100, required=False
+            state,
+            field="service_state",
+            label="state",
+            max_length=booking_field_length("service_state"),
+            required=False,
         )
         or city.state,
         "customer_notes": _clean_text(
