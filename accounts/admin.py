@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from . import services
+from .forms import VerificationWithoutApplicationReasonForm
 from .models import (
     STAFF_ROLES,
     City,
@@ -145,7 +146,7 @@ class ProviderProfileAdminForm(forms.ModelForm):
 class ServiceProviderProfileAdmin(VerificationDecisionActions, admin.ModelAdmin):
     form = ProviderProfileAdminForm
     inlines = [VerificationApplicationInline, VerificationDecisionInline]
-    actions = ["verify", "reject"]
+    actions = ["verify", "verify_without_application", "reject"]
     list_display = [
         "display_name",
         "user",
@@ -177,6 +178,25 @@ class ServiceProviderProfileAdmin(VerificationDecisionActions, admin.ModelAdmin)
     @admin.action(description="Verify selected providers", permissions=["change"])
     def verify(self, request, queryset):
         self.decide_selected(request, queryset, VerificationStatus.VERIFIED)
+
+    def has_verify_without_application_permission(self, request):
+        # Only offered to Superadmins; decide_verification refuses anyone else all the same.
+        return request.user.is_superuser and self.has_change_permission(request)
+
+    @admin.action(
+        description="Verify selected providers without an application, with a reason…",
+        permissions=["verify_without_application"],
+    )
+    def verify_without_application(self, request, queryset):
+        return self.decide_with_reason(
+            request,
+            queryset,
+            VerificationStatus.VERIFIED,
+            title="Verify providers without an application",
+            form_class=VerificationWithoutApplicationReasonForm,
+            template="accounts/admin/verify_without_application.html",
+            confirm="confirm_verification",
+        )
 
     @admin.action(
         description="Reject or revoke selected providers with a reason…", permissions=["change"]

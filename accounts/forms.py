@@ -172,3 +172,14 @@ class RejectionReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="The provider reads this in their email and on their verification page.",
     )
+
+
+class VerificationWithoutApplicationReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=(
+            "Why you vouch for them without an application and its documents: what you "
+            "checked and how. It is kept on the decision, in their verification history."
+        ),
+    )

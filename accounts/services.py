@@ -403,12 +403,15 @@ def decide_verification(
     """Record a verification decision (who, when, why) and show or hide the provider's services.
 
     The decision also settles the provider's pending application, if any; `application`, when
-    given, must be that one (an application decided meanwhile is not decided twice). Every
-    decision, revocations included, is kept as a VerificationDecision.
+    given, must be that one (an application decided meanwhile is not decided twice). Verifying
+    needs a pending application with its documents, unless a Superadmin gives the reason (see
+    _check_approval). Every decision, revocations included, is kept as a VerificationDecision.
     """
     reason = reason.strip()
     _check_decision(status=status, reason=reason, by=by)
     pending = _lock_pending_application(provider=provider, status=status, application=application)
+    if status == VerificationStatus.VERIFIED:
+        _check_approval(provider=provider, pending=pending, by=by, reason=reason)
     _record_decision(provider=provider, pending=pending, status=status, by=by, reason=reason)
     provider_listing_changed.send(
         ServiceProviderProfile, provider=provider, verification_changed=True
@@ -425,6 +428,37 @@ def _check_decision(*, status: str, reason: str, by: User) -> None:
         raise AccountError("Give the provider a reason for the rejection.")
     if not by.is_marketplace_staff:
         raise AccountError("Only admins decide on verification.")
+
+
+def _has_every_document_kind(application: VerificationApplication) -> bool:
+    kinds = set(application.documents.values_list("kind", flat=True).distinct())
+    return kinds >= set(DocumentKind)
+
+
+def _check_approval(
+    *,
+    provider: ServiceProviderProfile,
+    pending: VerificationApplication | None,
+    by: User,
+    reason: str,
+) -> None:
+    """AccountError unless the provider sent what verifying them rests on: a pending application
+    with an identity and a trade document, or a Superadmin vouches for them with a reason (kept
+    on the decision)."""
+    if pending is not None and _has_every_document_kind(pending):
+        return
+    missing = (
+        f"{provider} has no pending application"
+        if pending is None
+        else f"{provider}'s application lacks an identity or a trade document"
+    )
+    if not by.is_superuser:
+        raise AccountError(
+            f"{missing}. Verifying needs a pending application with its documents; "
+            "only a Superadmin can verify without one, giving a reason."
+        )
+    if not reason:
+        raise AccountError(f"{missing}. Give the reason for verifying them without an application.")
 
 
 def _lock_pending_application(

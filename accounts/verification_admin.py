@@ -58,11 +58,23 @@ class VerificationDecisionActions:
             self.message_user(request, f"Nothing changed for {refusal}", messages.WARNING)
 
     def reject_with_reason(self, request, queryset, *, title):
-        form = RejectionReasonForm(request.POST if "confirm_rejection" in request.POST else None)
+        return self.decide_with_reason(
+            request,
+            queryset,
+            VerificationStatus.REJECTED,
+            title=title,
+            form_class=RejectionReasonForm,
+            template=self.rejection_template,
+            confirm="confirm_rejection",
+        )
+
+    def decide_with_reason(
+        self, request, queryset, status, *, title, form_class, template, confirm
+    ):
+        """Ask for the reason on a confirmation page (posting `confirm` back), then decide."""
+        form = form_class(request.POST if confirm in request.POST else None)
         if form.is_valid():
-            self.decide_selected(
-                request, queryset, VerificationStatus.REJECTED, form.cleaned_data["reason"]
-            )
+            self.decide_selected(request, queryset, status, form.cleaned_data["reason"])
             return None  # back to the changelist, with the messages
         context = {
             **self.admin_site.each_context(request),
@@ -73,7 +85,7 @@ class VerificationDecisionActions:
             "action": request.POST.get("action", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, self.rejection_template, context)
+        return TemplateResponse(request, template, context)
 
 
 def document_links(document):

@@ -19,6 +19,7 @@ from catalog.models import Service, ServiceCategory
 
 from . import bookings as booking_demo
 from . import reviews as review_demo
+from . import verification as verification_demo
 from .content import (
     BIOS,
     BUSINESS_SUFFIXES,
@@ -130,6 +131,11 @@ class DemoSeeder:
             verified = index <= VERIFIED_PROVIDERS  # the demo provider (index 0) is verified
             self._fill_provider(rng, profile, last, top, verified, cities)
             self._seed_services(rng, profile, categories[top], featured=index % 5 == 0)
+            if not verified:
+                # What the admin home's "Applications waiting" opens: a real application.
+                verification_demo.seed_application(
+                    profile, random.Random(f"{self.seed}-verification-{profile.user.email}")
+                )
             catalog_services.sync_provider_listings(provider=profile)
 
     def seed_bookings(self):
@@ -157,9 +163,11 @@ class DemoSeeder:
             profile.business_name = f"{last} {suffix}"
             profile.bio = bio
             profile.years_of_experience = years
-        profile.verification_status = (
-            VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
-        )
+        if not profile.verification_decisions.exists():
+            # A re-run leaves alone what a demo admin decided since.
+            profile.verification_status = (
+                VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
+            )
         profile.save()
         if not profile.cities.exists():
             profile.cities.set(served)

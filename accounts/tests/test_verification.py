@@ -412,6 +412,72 @@ def test_an_application_already_decided_is_not_decided_again(pending_provider):
     assert VerificationDecision.objects.count() == 1
 
 
+def test_verifying_needs_a_pending_application_with_its_documents(pending_provider):
+    provider = pending_provider.provider_profile
+
+    with pytest.raises(services.AccountError, match="has no pending application"):
+        services.decide_verification(
+            provider=provider, status=VerificationStatus.VERIFIED, by=AdminFactory()
+        )
+    application = apply_for_verification(pending_provider)
+    application.documents.filter(kind=DocumentKind.IDENTITY).delete()
+    with pytest.raises(services.AccountError, match="lacks an identity or a trade document"):
+        services.decide_verification(
+            provider=provider,
+            status=VerificationStatus.VERIFIED,
+            by=AdminFactory(),
+            reason="An admin's reason is not enough.",
+        )
+
+    provider.refresh_from_db()
+    assert provider.verification_status == VerificationStatus.PENDING
+    assert not VerificationDecision.objects.exists()
+
+
+def test_a_revoked_provider_is_verified_again_only_through_a_new_application():
+    provider = ProviderFactory(verification=VerificationStatus.VERIFIED).provider_profile
+    admin = AdminFactory()
+    services.decide_verification(
+        provider=provider, status=VerificationStatus.REJECTED, by=admin, reason="Complaints."
+    )
+
+    with pytest.raises(services.AccountError, match="has no pending application"):
+        services.decide_verification(
+            provider=provider, status=VerificationStatus.VERIFIED, by=admin
+        )
+    application = apply_for_verification(provider.user)
+    services.decide_verification(provider=provider, status=VerificationStatus.VERIFIED, by=admin)
+
+    provider.refresh_from_db()
+    assert provider.is_verified
+    assert VerificationDecision.objects.filter(provider=provider).first().application == application
+
+
+def test_a_superadmin_verifies_without_an_application_only_with_a_reason(pending_provider):
+    provider = pending_provider.provider_profile
+    superadmin = SuperadminFactory()
+
+    with pytest.raises(services.AccountError, match="Give the reason"):
+        services.decide_verification(
+            provider=provider, status=VerificationStatus.VERIFIED, by=superadmin, reason="  "
+        )
+    services.decide_verification(
+        provider=provider,
+        status=VerificationStatus.VERIFIED,
+        by=superadmin,
+        reason=" Known to us: verified in person at the trade fair. ",
+    )
+
+    provider.refresh_from_db()
+    assert provider.verification_status == VerificationStatus.VERIFIED
+    decision = VerificationDecision.objects.get()
+    assert (decision.application, decision.decided_by, decision.reason) == (
+        None,
+        superadmin,
+        "Known to us: verified in person at the trade fair.",
+    )
+
+
 def test_only_staff_decide_on_verification(pending_provider):
     with pytest.raises(services.AccountError, match="Only admins"):
         services.decide_verification(

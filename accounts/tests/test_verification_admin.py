@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
+    DocumentKind,
     ServiceProviderProfile,
     VerificationApplication,
     VerificationDecision,
@@ -291,6 +292,162 @@ def test_editing_a_provider_profile_still_saves_with_the_history_shown(staff_cli
     provider.refresh_from_db()
     assert provider.business_name == "Renamed Plumbing"
     assert provider.verification_status == VerificationStatus.PENDING  # not edited here
+
+
+# --- Verifying needs an application, or a Superadmin's reason ----------------------------
+
+
+def never_applied():
+    return ProviderFactory(verification=VerificationStatus.PENDING).provider_profile
+
+
+def verify_without_application(client, provider, **confirmation):
+    return client.post(
+        PROVIDERS,
+        {"action": "verify_without_application", ACTION_CHECKBOX_NAME: [provider.pk]}
+        | confirmation,
+    )
+
+
+def test_an_admin_cannot_verify_a_provider_who_never_applied(client, mailoutbox):
+    provider = never_applied()
+    client.force_login(AdminFactory())
+
+    response = client.post(
+        PROVIDERS, {"action": "verify", ACTION_CHECKBOX_NAME: [provider.pk]}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert (
+        f"Nothing changed for {provider}: {provider} has no pending application. Verifying "
+        "needs a pending application with its documents; only a Superadmin can verify without "
+        "one, giving a reason."
+    ) in messages_of(response)
+    provider.refresh_from_db()
+    assert provider.verification_status == VerificationStatus.PENDING
+    assert provider.verification_decided_by is None
+    assert not VerificationDecision.objects.exists()
+    assert mailoutbox == []
+
+
+def test_an_admin_cannot_approve_an_application_without_its_documents(client):
+    application = pending_application()
+    application.documents.filter(kind=DocumentKind.TRADE).delete()
+    client.force_login(AdminFactory())
+
+    response = client.post(
+        QUEUE, {"action": "approve", ACTION_CHECKBOX_NAME: [application.pk]}, follow=True
+    )
+
+    assert (
+        f"Nothing changed for {application.provider}: {application.provider}'s application "
+        "lacks an identity or a trade document."
+    ) in " ".join(messages_of(response))
+    application.refresh_from_db()
+    assert application.status == VerificationStatus.PENDING
+    assert not ServiceProviderProfile.objects.get(pk=application.provider_id).is_verified
+
+
+def test_an_admin_verifies_a_provider_whose_application_is_pending(client):
+    application = pending_application()
+    admin = AdminFactory()
+    client.force_login(admin)
+
+    response = client.post(
+        PROVIDERS,
+        {"action": "verify", ACTION_CHECKBOX_NAME: [application.provider_id]},
+        follow=True,
+    )
+
+    assert f"Verified {application.provider}." in messages_of(response)
+    application.refresh_from_db()
+    assert (application.status, application.decided_by) == (VerificationStatus.VERIFIED, admin)
+    decision = VerificationDecision.objects.get()
+    assert (decision.application, decision.status) == (application, VerificationStatus.VERIFIED)
+
+
+def action_names(client, changelist):
+    choices = client.get(changelist).context["action_form"].fields["action"].choices
+    return [name for name, _label in choices]
+
+
+def test_only_superadmins_are_offered_to_verify_without_an_application(client):
+    never_applied()
+    client.force_login(AdminFactory())
+    offered_to_admin = action_names(client, PROVIDERS)
+    client.force_login(SuperadminFactory())
+
+    assert "verify_without_application" not in offered_to_admin
+    assert "verify_without_application" in action_names(client, PROVIDERS)
+
+
+def test_an_admin_posting_the_superadmin_action_changes_nothing(client):
+    provider = never_applied()
+    client.force_login(AdminFactory())
+
+    verify_without_application(client, provider, confirm_verification="yes", reason="Trust me.")
+
+    provider.refresh_from_db()
+    assert provider.verification_status == VerificationStatus.PENDING
+    assert not VerificationDecision.objects.exists()
+
+
+def test_a_superadmin_verifies_without_an_application_with_a_recorded_reason(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    provider = never_applied()
+    superadmin = SuperadminFactory()
+    client.force_login(superadmin)
+    reason = "Checked their licence with the state board by phone; documents follow by post."
+
+    confirmation = verify_without_application(client, provider)
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = verify_without_application(
+            client, provider, confirm_verification="yes", reason=f"  {reason} "
+        )
+
+    assert confirmation.status_code == 200
+    assert "Verify with this reason" in confirmation.content.decode()
+    assert str(provider) in confirmation.content.decode()
+    assert decided.status_code == 302
+    provider.refresh_from_db()
+    assert provider.verification_status == VerificationStatus.VERIFIED
+    assert provider.verification_decided_by == superadmin
+    decision = VerificationDecision.objects.get(provider=provider)
+    assert (decision.status, decision.decided_by, decision.application, decision.reason) == (
+        VerificationStatus.VERIFIED,
+        superadmin,
+        None,
+        reason,
+    )
+    assert [m.subject for m in mailoutbox] == [
+        "[Marketplace] You are verified: customers can book you"
+    ]
+    history = client.get(
+        reverse("admin:accounts_serviceproviderprofile_change", args=[provider.pk])
+    )
+    assert reason in history.content.decode()
+
+
+def test_a_superadmin_without_a_reason_is_refused(client, mailoutbox):
+    provider = never_applied()
+    client.force_login(SuperadminFactory())
+
+    blank = verify_without_application(client, provider, confirm_verification="yes", reason=" ")
+    plain = client.post(
+        PROVIDERS, {"action": "verify", ACTION_CHECKBOX_NAME: [provider.pk]}, follow=True
+    )
+
+    assert blank.status_code == 200
+    assert "This field is required." in blank.content.decode()
+    assert (
+        f"Nothing changed for {provider}: {provider} has no pending application. Give the "
+        "reason for verifying them without an application."
+    ) in messages_of(plain)
+    provider.refresh_from_db()
+    assert provider.verification_status == VerificationStatus.PENDING
+    assert not VerificationDecision.objects.exists()
+    assert mailoutbox == []
 
 
 # --- Listing visibility through search ---------------------------------------------------
