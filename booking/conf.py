@@ -16,6 +16,9 @@ DEFAULTS = {
     "DEFAULT_MAX_ADVANCE_DAYS": 60,
     "DEFAULT_CANCELLATION_FREE_HOURS": 24,
     "DEFAULT_PENDING_EXPIRY_HOURS": 48,
+    # A provider may start a confirmed job from this long before its start (arriving
+    # early); it can be completed only once its start time has come.
+    "START_LEAD_MINUTES": 60,
     # How often the periodic job expires unanswered requests (a divisor of 60).
     "EXPIRY_JOB_EVERY_MINUTES": 15,
 }

@@ -329,8 +329,12 @@ class Booking(models.Model):
         return self.local_starts_at.time().replace(tzinfo=None)
 
     @property
-    def free_cancellation_until(self) -> datetime:
-        return self.starts_at - timedelta(hours=self.cancellation_free_hours)
+    def free_cancellation_until(self) -> datetime | None:
+        """Until when the customer may cancel a confirmed job for free; None when the booking
+        was made inside that period, so it never had free cancellation."""
+        return free_cancellation_deadline(
+            starts_at=self.starts_at, hours=self.cancellation_free_hours, booked_at=self.created_at
+        )
 
     @property
     def is_active(self):
@@ -370,3 +374,11 @@ def booking_field_length(name: str) -> int:
     """The most characters a booking's text field `name` holds: the limit the service's
     checks and the API's schema both apply."""
     return Booking._meta.get_field(name).max_length
+
+
+def free_cancellation_deadline(*, starts_at, hours: int, booked_at) -> datetime | None:
+    """`hours` before `starts_at`, or None if that moment had passed when it was booked."""
+    deadline = starts_at - timedelta(hours=hours)
+    if booked_at is not None and deadline <= booked_at:
+        return None
+    return deadline

@@ -211,8 +211,10 @@ class BookingOut(Schema):
     estimated_total: Decimal = Field(
         description="FIXED: the price; HOURLY: the price per hour x the estimated hours."
     )
-    free_cancellation_until: dt.datetime = Field(
-        description="The customer may cancel a confirmed booking until then."
+    free_cancellation_until: dt.datetime | None = Field(
+        description="The customer may cancel (or move) a confirmed booking until then; null "
+        "when the booking was made less than the provider's free-cancellation period before "
+        "its start, so free cancellation was never available for it."
     )
     cancellation_reason: str = Field(description="Empty unless the booking was cancelled.")
     created_at: dt.datetime
@@ -234,7 +236,8 @@ class BookingOut(Schema):
 
     @staticmethod
     def resolve_free_cancellation_until(booking):
-        return booking.free_cancellation_until.astimezone(booking.zone)
+        deadline = booking.free_cancellation_until
+        return deadline and deadline.astimezone(booking.zone)
 
 
 class HistoryEntryOut(Schema):

@@ -27,6 +27,7 @@ from accounts.models import ServiceProviderProfile, UserProfile
 from catalog.models import PricingType, Service
 
 from . import conf
+from . import local_time as clock
 from .models import (
     ACTIVE_STATUSES,
     Booking,
@@ -75,10 +76,14 @@ def schedule_for(provider: ServiceProviderProfile) -> ProviderSchedule:
     return schedule or ProviderSchedule(provider=provider, time_zone=default_time_zone(provider))
 
 
-def starts_at_for(*, service: Service, scheduled_date: date, scheduled_time: time) -> datetime:
-    """The instant a local date and time of the service's provider mean (for API input)."""
+def starts_at_for(
+    *, service: Service, scheduled_date: date, scheduled_time: time, utc_offset=None
+) -> datetime:
+    """The instant a local date and time of the service's provider mean (local_time.local_start:
+    a time in the spring-forward gap is refused, a repeated one is the first unless
+    `utc_offset` says otherwise)."""
     zone = schedule_for(service.provider).zone
-    return datetime.combine(scheduled_date, scheduled_time, tzinfo=zone)
+    return clock.local_start(scheduled_date, scheduled_time, zone, utc_offset=utc_offset)
 
 
 def estimate_total(*, service: Service, duration_minutes: int) -> Decimal:
@@ -123,7 +128,8 @@ class SlotFinder:
         self.rescheduling = rescheduling
         self.schedule = schedule or schedule_for(self.provider)
         self.zone = self.schedule.zone
-        self.now = now or timezone.now()
+        # UTC, so that adding the notice counts real hours.
+        self.now = (now or timezone.now()).astimezone(UTC)
         if duration_minutes is None:
             duration_minutes = (
                 rescheduling.estimated_duration_minutes
@@ -204,8 +210,7 @@ class SlotFinder:
     def _candidates(self, day: date):
         """Every start the working hours of `day` allow, notice and horizon aside."""
         for start_time, end_time in self.windows.get(day.weekday(), ()):
-            window_start = datetime.combine(day, start_time, tzinfo=self.zone).astimezone(UTC)
-            window_end = datetime.combine(day, end_time, tzinfo=self.zone).astimezone(UTC)
+            window_start, window_end = clock.window(day, start_time, end_time, self.zone)
             start = window_start
             while start + self.duration <= window_end:
                 yield start
@@ -342,7 +347,11 @@ def next_free_slots(
             schedule=schedule,
         )
         for day in finder.days():
-            found.extend(slot for slot in finder.slots(day) if slot > after)
+            # In UTC: within one zone Python compares wall-clock readings, so the second
+            # pass of a repeated hour would look earlier than the first.
+            found.extend(
+                slot for slot in finder.slots(day) if slot.astimezone(UTC) > after.astimezone(UTC)
+            )
         first_day = last_day + timedelta(days=1)
     return found[:limit]
 

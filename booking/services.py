@@ -14,7 +14,7 @@ skeleton, `_claim_slot`.
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from itertools import pairwise
 
@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from accounts.models import City, ServiceProviderProfile
 from catalog.models import MAX_DURATION_MINUTES, PricingType, Service
-from core.errors import Conflict, DomainError, Forbidden
 
+from . import conf, selectors
 from . import notifications as booking_notifications
-from . import selectors
+from .errors import BookingError, NotAllowed, NotNow, NotYours, SlotTaken
 from .models import (
     DURATION_STEP_MINUTES,
     MIN_PENDING_EXPIRY_HOURS,
@@ -45,43 +45,10 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
+# Re-exported: callers catch the errors where they call the writes.
+__all__ = ["BookingError", "NotAllowed", "NotNow", "NotYours", "SlotTaken"]
+
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_provider"
-
-
-class BookingError(DomainError):
-    """A booking rule refused the request (400, naming `field` when one input is at fault);
-    the subclasses below say when it is another kind (core/errors.py)."""
-
-
-class SlotTaken(BookingError, Conflict):
-    """Someone else holds that time; `next_slots` are the next free ones to offer instead."""
-
-    def __init__(self, message: str, *, next_slots=(), field: str | None = "starts_at"):
-        super().__init__(message, field=field)
-        self.next_slots = list(next_slots)
-
-    @property
-    def extra(self) -> dict:
-        # So a client can offer the next free times at once.
-        return {"next_slots": [selectors.slot_fields(slot) for slot in self.next_slots]}
-
-
-class NotAllowed(BookingError):
-    """The booking cannot change this way for this person or at this moment; nothing was
-    changed. Raised as one of the two kinds below."""
-
-    @property
-    def forbidden(self) -> bool:
-        """True when this person may never do it, False when the state or clock is in the way."""
-        return isinstance(self, Forbidden)
-
-
-class NotYours(NotAllowed, Forbidden):
-    """This person may never do this to this booking."""
-
-
-class NotNow(NotAllowed, Conflict):
-    """The booking's status or the clock stands in the way."""
 
 
 # Who is acting on a booking.
@@ -153,16 +120,42 @@ def _actor(booking: Booking, user) -> str | None:
 
 
 def _free_cancellation_ended(booking: Booking, now: datetime) -> bool:
-    return now >= booking.free_cancellation_until
+    deadline = booking.free_cancellation_until
+    return deadline is None or now >= deadline
 
 
-def _deadline(booking: Booking) -> str:
-    return selectors.format_local(booking.free_cancellation_until, booking.zone)
+def _no_free_cancellation(booking: Booking, *, moved: bool = False) -> str:
+    """Why a confirmed job can no longer be cancelled (or moved) by the customer here."""
+    hours = booking.cancellation_free_hours
+    deadline = booking.free_cancellation_until
+    if deadline is None:
+        change = "moved" if moved else "cancelled"
+        return (
+            f"This booking was made less than {hours} hours before the start, so it can't be "
+            f"{change} for free. Please contact the provider."
+        )
+    deadline = selectors.format_local(deadline, booking.zone)
+    if moved:
+        return (
+            f"Confirmed jobs can be moved until {hours} hours before the start; that was "
+            f"{deadline}. Please contact the provider."
+        )
+    return f"Free cancellation ended {deadline}, {hours} hours before the start. " + (
+        "Please contact the provider."
+    )
 
 
-def _reason_required(booking: Booking, to_status: str, actor: str | None) -> bool:
+def _reason_asked(booking: Booking, to_status: str, actor: str | None, now) -> str | None:
+    """What to ask the person when this change needs their words (a reason), else None."""
     # The customer counted on a confirmed job: a provider calling it off must say why.
-    return actor == PROVIDER and booking.status == S.CONFIRMED and to_status == S.CANCELLED
+    if actor == PROVIDER and booking.status == S.CONFIRMED and to_status == S.CANCELLED:
+        return "Please tell the customer why you are cancelling a confirmed job."
+    # An admin may set the record straight (a job really done early), saying why; the
+    # reason is kept in the booking's history.
+    too_early = _work_too_early(booking, to_status, now)
+    if actor == ADMIN and too_early:
+        return f"{too_early} To do it now anyway, say why in the note."
+    return None
 
 
 def _check_transition(booking, to_status, actor, *, notes: str | None, now: datetime) -> None:
@@ -187,21 +180,33 @@ def _check_transition(booking, to_status, actor, *, notes: str | None, now: date
 
     if to_status == S.CONFIRMED and booking.starts_at <= now:
         raise NotNow("The requested time has passed; this request can no longer be confirmed.")
+    too_early = _work_too_early(booking, to_status, now)
+    if too_early and actor != ADMIN:
+        raise NotNow(too_early)
     if (
         to_status == S.CANCELLED
         and booking.status == S.CONFIRMED
         and actor == CUSTOMER
         and _free_cancellation_ended(booking, now)
     ):
-        raise NotNow(
-            f"Free cancellation ended {_deadline(booking)}, "
-            f"{booking.cancellation_free_hours} hours before the start. "
-            "Please contact the provider."
-        )
-    if notes is not None and not notes and _reason_required(booking, to_status, actor):
-        raise BookingError(
-            "Please tell the customer why you are cancelling a confirmed job.", field="notes"
-        )
+        raise NotNow(_no_free_cancellation(booking))
+    asked = _reason_asked(booking, to_status, actor, now)
+    if notes is not None and not notes and asked:
+        raise BookingError(asked, field="notes")
+
+
+def _work_too_early(booking: Booking, to_status: str, now: datetime) -> str | None:
+    """Why the job cannot be started or completed yet, or None: work is started at most
+    START_LEAD_MINUTES before its start and completed only after its start, so a completed
+    job (and the review it allows) is one that happened."""
+    if to_status == S.IN_PROGRESS:
+        opens = booking.starts_at - timedelta(minutes=conf.START_LEAD_MINUTES)
+        if now < opens:
+            return f"This job can be started from {selectors.format_local(opens, booking.zone)}."
+    if to_status == S.COMPLETED and now < booking.starts_at:
+        starts = selectors.format_local(booking.starts_at, booking.zone)
+        return f"This job starts {starts}; it can be completed after that."
+    return None
 
 
 def _check_reschedule(booking: Booking, actor: str | None, *, now: datetime) -> None:
@@ -214,10 +219,7 @@ def _check_reschedule(booking: Booking, actor: str | None, *, now: datetime) -> 
         if booking.starts_at <= now:
             raise NotNow("This booking's time has passed; it can no longer be moved.")
         if booking.status == S.CONFIRMED and _free_cancellation_ended(booking, now):
-            raise NotNow(
-                f"Confirmed jobs can be moved until {booking.cancellation_free_hours} hours "
-                f"before the start; that was {_deadline(booking)}. Please contact the provider."
-            )
+            raise NotNow(_no_free_cancellation(booking, moved=True))
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ class Action:
 def available_actions(booking: Booking, user, *, now: datetime | None = None) -> list[Action]:
     """What `user` may do to `booking` now, in TRANSITIONS' order: the buttons a page shows,
     decided by the same checks as the change itself."""
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)
     actor = _actor(booking, user)
     actions = []
     for from_status, to_status in TRANSITIONS:
@@ -261,7 +263,7 @@ def available_actions(booking: Booking, user, *, now: datetime | None = None) ->
             _check_transition(booking, to_status, actor, notes=None, now=now)
         except BookingError:
             continue
-        actions.append(Action(to_status, _reason_required(booking, to_status, actor)))
+        actions.append(Action(to_status, bool(_reason_asked(booking, to_status, actor, now))))
     return actions
 
 
@@ -591,6 +593,9 @@ def _claim_slot(provider_id: int, starts_at: datetime, *, check, write) -> Booki
 
 def _place(booking: Booking, starts_at: datetime, duration, schedule: ProviderSchedule) -> None:
     """Give `booking` its time on the locked `schedule`'s terms (buffer, time zone)."""
+    # In UTC: adding to a zoned time adds wall-clock time, which is an hour off on the
+    # nights the clocks change.
+    starts_at = starts_at.astimezone(UTC)
     booking.starts_at = starts_at
     booking.ends_at = starts_at + duration
     booking.blocked_until = booking.ends_at + timedelta(minutes=schedule.buffer_minutes)
@@ -725,7 +730,7 @@ def create_booking(
         postal_code=service_postal_code,
         notes=customer_notes,
     )
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)
     return _claim_slot(
         service.provider_id,
         starts_at,
@@ -767,7 +772,7 @@ def transition_booking(
     notes = _clean_text(
         notes, field="notes", label="note", max_length=NOTES_MAX_LENGTH, required=False
     )
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)
     with transaction.atomic():
         locked = _lock_booking(booking, "provider")
         _check_transition(locked, to_status, _actor(locked, by), notes=notes, now=now)
@@ -803,7 +808,7 @@ def reschedule_booking(
     notes = _clean_text(
         notes, field="notes", label="note", max_length=NOTES_MAX_LENGTH, required=False
     )
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)
 
     def check(schedule):
         locked = _lock_booking(booking, "provider", "service")
@@ -850,7 +855,7 @@ def _move(finder: selectors.SlotFinder, starts_at: datetime, *, by, notes, now) 
 def expire_stale_requests(*, now: datetime | None = None) -> int:
     """Expire PENDING requests unanswered for the provider's pending_expiry_hours, or whose
     start has passed; returns how many. Each expiry is its own transaction."""
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)
     # The shortest wait any schedule allows narrows the scan; each provider's own limit is
     # applied below.
     shortest_wait = now - timedelta(hours=MIN_PENDING_EXPIRY_HOURS)
@@ -890,7 +895,7 @@ REMINDER_AHEAD = timedelta(hours=24)
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Remind customer and provider of each confirmed job starting within REMINDER_AHEAD;
     each booking is reminded once (marked in the same transaction as the notifications)."""
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)
     due = Booking.objects.filter(
         status=S.CONFIRMED,
         reminder_sent_at__isnull=True,

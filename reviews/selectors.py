@@ -50,6 +50,11 @@ def review_blocker(booking: Booking, user) -> ReviewError | None:
     if booking.status != BookingStatus.COMPLETED:
         status = BookingStatus(booking.status).label.lower()
         return NotNow(f"This booking is {status}; you can review it once the job is completed.")
+    if booking.status_changed_at < booking.starts_at:
+        # Only work that happened is reviewed: a job marked done before it began is not.
+        return NotNow(
+            "This job was marked completed before its start time, so it can't be reviewed."
+        )
     if booking_review(booking) is not None:
         return AlreadyReviewed(
             "You have already reviewed this booking; a booking gets one review. "

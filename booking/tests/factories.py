@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -88,11 +88,19 @@ class BookingFactory(factory.django.DjangoModelFactory):
     provider = factory.SelfAttribute("service.provider")
     customer = factory.LazyFunction(CustomerFactory)
     status = BookingStatus.PENDING
-    status_changed_at = factory.LazyFunction(timezone.now)
+    # A job in progress started at its start time, a completed one ended at its end: the
+    # rule the service layer keeps (work happens when it is booked for).
+    status_changed_at = factory.LazyAttribute(
+        lambda b: {
+            BookingStatus.IN_PROGRESS: b.starts_at,
+            BookingStatus.COMPLETED: b.ends_at,
+        }.get(b.status, timezone.now())
+    )
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
     estimated_duration_minutes = factory.SelfAttribute("service.duration_minutes")
     ends_at = factory.LazyAttribute(
-        lambda b: b.starts_at + timedelta(minutes=b.estimated_duration_minutes)
+        # In UTC, as the service layer computes it: real minutes across a clock change.
+        lambda b: b.starts_at.astimezone(UTC) + timedelta(minutes=b.estimated_duration_minutes)
     )
     blocked_until = factory.SelfAttribute("ends_at")
     time_zone = "America/Chicago"

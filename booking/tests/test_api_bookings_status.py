@@ -41,10 +41,8 @@ def test_the_provider_confirms_starts_and_completes_a_job(
     )
 
     assert [r.status_code for r in (confirmed, started, completed)] == [200, 200, 200]
-    assert confirmed.json()["allowed_actions"] == {
-        "status": ["IN_PROGRESS", "CANCELLED"],
-        "reschedule": True,
-    }
+    # A day ahead the job cannot be started yet: only cancelling is offered.
+    assert confirmed.json()["allowed_actions"] == {"status": ["CANCELLED"], "reschedule": True}
     body = completed.json()
     assert body["status"] == "COMPLETED"
     assert body["allowed_actions"] == {"status": [], "reschedule": False}

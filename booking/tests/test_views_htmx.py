@@ -65,16 +65,19 @@ def test_the_agenda_fragment_shows_times_as_the_dashboard_does(client, service):
     assert "Mon 14:00–15:00 Leak repair" in fragment
 
 
-def test_the_detail_page_asks_a_provider_why_they_cancel_a_confirmed_job(client, service):
+def test_the_detail_page_asks_a_provider_why_they_cancel_a_confirmed_job(
+    client, service, time_machine
+):
     booking = services.create_booking(**booking_input(service, local(2026, 3, 3, 10)))
     services.transition_booking(
         booking=booking, to_status=BookingStatus.CONFIRMED, by=service.provider.user
     )
 
-    client.force_login(service.provider.user)
-    as_provider = client.get(booking.get_absolute_url()).content.decode()
     client.force_login(booking.customer)
     as_customer = client.get(booking.get_absolute_url()).content.decode()
+    time_machine.move_to(local(2026, 3, 3, 9, 30), tick=False)  # Start job is offered now
+    client.force_login(service.provider.user)
+    as_provider = client.get(booking.get_absolute_url()).content.decode()
 
     assert "Reason for cancelling (required)" in as_provider and "Start job" in as_provider
     assert "Reason for cancelling (optional)" in as_customer and "Start job" not in as_customer

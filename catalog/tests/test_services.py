@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from accounts.models import VerificationStatus
 from accounts.services import AccountError, decide_verification
-from accounts.tests.factories import AdminFactory, ProviderFactory
+from accounts.tests.factories import AdminFactory, ProviderFactory, apply_for_verification
 from catalog import cache as catalog_cache
 from catalog import services
 from catalog.cache import CATEGORY_TREE_KEY
@@ -25,6 +25,7 @@ def test_revoking_verification_hides_services_and_approving_shows_them():
     service.refresh_from_db()
     assert not service.is_listed
 
+    apply_for_verification(provider.user)  # verifying again needs a new application
     decide_verification(provider=provider, status=VerificationStatus.VERIFIED, by=admin)
     service.refresh_from_db()
     assert service.is_listed
@@ -40,6 +41,7 @@ def test_provider_is_told_of_each_decision_by_email(django_capture_on_commit_cal
             by=AdminFactory(),
             reason="Blurry ID",
         )
+    apply_for_verification(provider.user)  # verifying again needs a new application
     with django_capture_on_commit_callbacks(execute=True):
         decide_verification(
             provider=provider, status=VerificationStatus.VERIFIED, by=AdminFactory()
@@ -67,6 +69,7 @@ def test_rejection_needs_a_reason():
 def test_paused_service_stays_hidden_after_verification():
     provider = ProviderFactory(verification=VerificationStatus.PENDING).provider_profile
     service = ServiceFactory(provider=provider, is_active=False)
+    apply_for_verification(provider.user)
 
     decide_verification(provider=provider, status=VerificationStatus.VERIFIED, by=AdminFactory())
 
