@@ -1,7 +1,9 @@
 """`make run` on a machine with nothing configured: SQLite, local cache, demo data, Huey beside
 it, and a quiet first start."""
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,50 +39,87 @@ def wait_for(url, process):
     raise AssertionError(f"{url} did not answer within {STARTUP_DEADLINE_SECONDS}s")
 
 
+def copy_of_the_checkout(destination: Path) -> Path:
+    """The checkout's files as they are in the working tree now (tracked and untracked, not
+    ignored: no .venv, var/ or node_modules/), so `make run` there syncs a .venv of its own
+    and cannot add or remove packages under the suite that is running."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the working tree, not yet in a commit
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target, follow_symlinks=False)
+    return destination
+
+
+def clean_environment(**embedded_default):
+    """What a fresh shell on a machine with nothing configured has: no DATABASE_URL or
+    REDIS_URL, and none of the MAKEFLAGS/MAKELEVEL/MFLAGS of a `make test VAR=...` around
+    the suite (the inner make would take its variables)."""
+    # PYTHONUNBUFFERED: a terminal sees each line when it is printed; written to the log
+    # file, the development server's banner would sit in a buffer.
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ["HOME"], "PYTHONUNBUFFERED": "1"}
+    if "UV_CACHE_DIR" in os.environ:  # the wheels uv already has
+        env["UV_CACHE_DIR"] = os.environ["UV_CACHE_DIR"]
+    return env | embedded_default
+
+
 class StartedSite:
-    """`make run` on an empty data directory, started once for this module's tests."""
+    """`make run` in a copy of the checkout on an empty data directory, started once for
+    this module's tests."""
 
     def __init__(self, root: Path):
         self.port = free_port()
+        self.checkout = copy_of_the_checkout(root / "checkout")
         self.data_dir = root / "data"
         self.log_path = root / "run.log"
-        configured = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "EMAIL_HOST"}
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in configured and not k.startswith("PYTEST")
-        }
-        env |= {"DATA_DIR": str(self.data_dir), "PORT": str(self.port)}
+        self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             ["make", "run"],
-            cwd=REPO,
-            env=env,
+            cwd=self.checkout,
+            env=clean_environment(DATA_DIR=str(self.data_dir), PORT=str(self.port)),
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.url = f"http://127.0.0.1:{self.port}"
-        # What was printed until the server first answered.
+
+    def wait_until_started(self):
         self.health = wait_for(f"{self.url}/healthz", self.process)
+        # What was printed until the server first answered.
         self.output_at_start = self.log_path.read_text()
 
     def get(self, path):
         return wait_for(f"{self.url}{path}", self.process)
 
     def stop(self):
-        os.killpg(self.process.pid, signal.SIGTERM)
+        # make, the consumer and the server; none left if `make run` failed and took them all
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
         self.log.close()
+        shutil.rmtree(self.checkout)  # its .venv is hard links into the uv cache
 
 
 @pytest.fixture(scope="module")
 def started_site(tmp_path_factory):
     site = StartedSite(tmp_path_factory.mktemp("make-run"))
     try:
+        site.wait_until_started()
         yield site
     finally:
         site.stop()
+    # Anything that went wrong while serving the tests' requests or stopping counts too.
+    output = site.log_path.read_text()
+    if "Traceback" in output:
+        pytest.fail(f"a traceback in the output of `make run`:\n{output}")
 
 
 def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(started_site):

@@ -221,3 +221,5 @@ def test_superadmins_manage_every_email_address(client):
     )
 
     assert response.status_code == 302
+    address.refresh_from_db()
+    assert address.email == "admin-new@example.com"

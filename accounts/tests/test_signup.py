@@ -1,8 +1,10 @@
+import importlib.util
 import re
 
 import pytest
 from django.urls import reverse
 
+import marketplace.settings as marketplace_settings
 from accounts.models import Role, User, VerificationStatus
 
 from .factories import PASSWORD, CustomerFactory, ProviderFactory
@@ -151,12 +153,40 @@ def test_wrong_password_is_refused_without_saying_which_part(client):
     )
 
 
-def test_new_accounts_store_passwords_with_argon2(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 
-    client.post(SIGNUP, signup_data())
 
-    assert User.objects.get(email="rosa@example.com").password.startswith("argon2")
+@pytest.fixture
+def production_settings(monkeypatch, tmp_path):
+    """marketplace/settings.py evaluated afresh as a deployment evaluates it: DEBUG=false and
+    every variable production requires set (placeholders: nothing is connected to)."""
+    monkeypatch.setenv("DEBUG", "false")
+    for name in marketplace_settings.PRODUCTION_REQUIRED:
+        monkeypatch.setenv(name, f"placeholder-{name.lower()}")
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.invalid:5432/marketplace")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.invalid:6379/0")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    spec = importlib.util.spec_from_file_location(
+        "production_settings", marketplace_settings.__file__
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_new_accounts_store_passwords_with_argon2(client, settings, production_settings):
+    # The suite hashes with MD5 for speed (conftest.py's _fast_password_hasher), so this test
+    # signs up with exactly the hashers production computes, not a list of its own.
+    assert production_settings.PRODUCTION
+    assert production_settings.PASSWORD_HASHERS[0] == ARGON2
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+
+    response = client.post(SIGNUP, signup_data())
+
+    assert response.status_code == 302
+    user = User.objects.get(email="rosa@example.com")
+    assert user.password.startswith("argon2$")
+    assert user.check_password(PASSWORD)
 
 
 def test_provider_without_business_name_lands_on_business_profile_after_login(client):

@@ -116,8 +116,10 @@ def test_notifications_page_lists_only_my_notifications(client):
     )
     client.force_login(me)
 
-    body = client.get(reverse("notifications:list")).content.decode()
+    response = client.get(reverse("notifications:list"))
 
+    body = response.content.decode()
+    assert response.status_code == 200
     assert "Your booking BK-AAAA-BBBB is confirmed" in body
     assert "Secret" not in body
 
@@ -153,8 +155,12 @@ def test_nobody_can_mark_someone_elses_notification(client):
     theirs = send(CustomerFactory())
     client.force_login(CustomerFactory())
 
-    client.post(reverse("notifications:mark_read", args=[theirs.pk]))
+    response = client.post(reverse("notifications:mark_read", args=[theirs.pk]))
 
+    # Answered like any mark-read (back to the list), not by the login page: the request
+    # reached the rule that leaves another user's notification alone.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications:list")
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -165,8 +171,10 @@ def test_mark_all_read(client):
     send(me, event_key="b")
     client.force_login(me)
 
-    client.post(reverse("notifications:mark_all_read"))
+    response = client.post(reverse("notifications:mark_all_read"))
 
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications:list")
     assert not Notification.objects.filter(recipient=me, read_at__isnull=True).exists()
 
 
