@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from catalog.admin import ServiceLayerAdmin
 from core.admin_inlines import ReadOnlyInline
 
 from . import services
@@ -22,8 +23,8 @@ class BookingStatusHistoryInline(ReadOnlyInline):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    """Read-mostly: bookings are made and changed through the booking services, so every rule
-    and history row applies; admins look, search and cancel from here."""
+    """Read-only but for its actions: bookings are made and changed through the booking
+    services, so every rule and history row applies; admins look, search and cancel from here."""
 
     list_display = [
         "booking_reference",
@@ -94,6 +95,11 @@ class BookingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # A booking's page is for reading (no form to save around booking.services); the
+        # list's actions, asked without a booking, change the status.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # A booking's record (and its history) is kept; cancel it instead.
         return False
@@ -119,21 +125,25 @@ class BookingAdmin(admin.ModelAdmin):
             self.message_user(request, f"Cancelled {cancelled} booking(s).", messages.SUCCESS)
 
 
-@admin.register(ProviderSchedule)
-class ProviderScheduleAdmin(admin.ModelAdmin):
-    """Support can read a provider's rules and hours; the provider edits them on their dashboard."""
+SCHEDULE_SETTINGS = [
+    "time_zone",
+    "buffer_minutes",
+    "min_notice_hours",
+    "max_advance_days",
+    "cancellation_free_hours",
+    "pending_expiry_hours",
+]
 
-    list_display = [
-        "provider",
-        "time_zone",
-        "buffer_minutes",
-        "min_notice_hours",
-        "max_advance_days",
-        "cancellation_free_hours",
-        "pending_expiry_hours",
-    ]
+
+@admin.register(ProviderSchedule)
+class ProviderScheduleAdmin(ServiceLayerAdmin):
+    """Support can read a provider's rules and hours and change the rules, through
+    booking.services as on the provider's dashboard; the provider edits their hours there."""
+
+    list_display = ["provider", *SCHEDULE_SETTINGS]
     list_select_related = ["provider__user"]
     search_fields = ["provider__business_name", "provider__user__email"]
+    fields = ["provider", *SCHEDULE_SETTINGS, "weekly_hours", "updated_at"]
     readonly_fields = ["provider", "weekly_hours", "updated_at"]
 
     @admin.display(description="Weekly hours")
@@ -141,14 +151,41 @@ class ProviderScheduleAdmin(admin.ModelAdmin):
         rows = WeeklyAvailability.objects.filter(provider_id=schedule.provider_id)
         return ", ".join(str(row) for row in rows) or "None yet"
 
+    def save_model(self, request, obj, form, change):
+        services.update_schedule_settings(
+            provider=obj.provider, **{name: form.cleaned_data[name] for name in SCHEDULE_SETTINGS}
+        )
+
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(ServiceLayerAdmin):
+    """Days off are added and removed through booking.services, under the provider's rules;
+    an entry is not edited (remove it and add another)."""
+
     list_display = ["provider", "start_date", "end_date", "reason"]
     list_select_related = ["provider__user"]
     list_filter = ["start_date"]
     search_fields = ["provider__business_name", "provider__user__email", "reason"]
     raw_id_fields = ["provider"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.add_time_off(
+            provider=form.cleaned_data["provider"],
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+            reason=form.cleaned_data["reason"],
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.remove_time_off(provider=obj.provider, time_off=obj)
+
+    def delete_queryset(self, request, queryset):
+        for time_off in queryset.select_related("provider"):
+            services.remove_time_off(provider=time_off.provider, time_off=time_off)

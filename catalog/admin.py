@@ -1,11 +1,73 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from core.errors import DomainError
+from core.forms import add_domain_error
 
 from . import services
-from .models import Service, ServiceCategory
+from .forms import ServiceForm
+from .models import SERVICE_FIELDS, Service, ServiceCategory
+
+
+class ServiceLayerAdmin(admin.ModelAdmin):
+    """An admin whose writes are service calls (in save_model, delete_model, delete_queryset
+    and its actions), so Django admin keeps every rule the site keeps.
+
+    A service that refuses raises a DomainError and has written nothing. The admin's form,
+    delete and action requests each run in one transaction, so what else the request wrote
+    (a log entry, an earlier service call) is rolled back too, and the person is told why:
+    beside the field on the form they sent, as an error message after a delete or an action.
+    Booking's and reviews' admins use it too (an import pointing down).
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refusal:
+            # Nothing was saved: show the form again as it was sent, with the refusal on it.
+            request.service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        if refusal is None:
+            return form
+
+        class RefusedForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                add_domain_error(self, refusal)
+                return cleaned_data
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        # An action (the bulk delete too) is all or nothing, log entries included.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(ServiceLayerAdmin):
     list_display = ["name", "parent", "ordering", "is_active"]
     list_filter = ["is_active", "parent"]
     search_fields = ["name"]
@@ -22,8 +84,18 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
             services.delete_category(category=category)
 
 
+def _copy_saved(onto: Service, saved: Service) -> None:
+    """Let the admin's instance (logged, linked to) show what the service saved."""
+    for field in Service._meta.concrete_fields:
+        setattr(onto, field.attname, getattr(saved, field.attname))
+
+
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ServiceLayerAdmin):
+    """Services are created, changed, paused and deleted through catalog.services, as on the
+    provider's dashboard (the same form), so listing, search data and caches follow."""
+
+    form = ServiceForm
     list_display = [
         "title",
         "provider",
@@ -31,16 +103,93 @@ class ServiceAdmin(admin.ModelAdmin):
         "base_price",
         "currency",
         "is_active",
+        "is_listed",
         "is_featured",
     ]
-    list_filter = ["is_active", "is_featured", "pricing_type", "category"]
+    list_filter = ["is_active", "is_listed", "is_featured", "pricing_type", "category"]
     search_fields = ["title", "provider__business_name"]
     list_select_related = ["provider", "category"]
     raw_id_fields = ["provider"]
-    readonly_fields = [
-        "rating_average",
-        "review_count",
-        "completed_bookings_count",
-        "created_at",
-        "updated_at",
+    actions = ["pause_services", "resume_services"]
+    fieldsets = [
+        (None, {"fields": ["provider", "is_listed", "is_featured"]}),
+        ("Service", {"fields": list(SERVICE_FIELDS)}),
+        (
+            "Figures",
+            {
+                "fields": [
+                    "rating_average",
+                    "review_count",
+                    "completed_bookings_count",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        figures = [
+            "is_listed",
+            "rating_average",
+            "review_count",
+            "completed_bookings_count",
+            "created_at",
+            "updated_at",
+        ]
+        # No service moves a service to another provider.
+        return figures if obj is None else ["provider", *figures]
+
+    def save_model(self, request, obj, form, change):
+        fields = form.service_fields()
+        if change:
+            # The form has already put its values on `obj`: the service starts from the
+            # stored row, so only what it allows is written.
+            service = services.update_service(
+                service=Service.objects.get(pk=obj.pk), user=request.user, **fields
+            )
+        else:
+            # Created for the provider chosen, exactly as they would create it.
+            service = services.create_service(user=fields["provider"].user, **fields)
+        if fields.get("is_featured", service.is_featured) != service.is_featured:
+            services.set_service_featured(
+                service=service, user=request.user, featured=fields["is_featured"]
+            )
+        _copy_saved(obj, service)
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Bookings protect their service (the rule delete_service relies on). Django would
+            # ask for the permission to delete them, which no one has: say why, as the
+            # dashboard and the API do, and list them.
+            self.message_user(request, services.ServiceHasBookings().message, messages.ERROR)
+            perms_needed = set()
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.delete_service(service=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for service in queryset.select_related("provider"):
+            try:
+                services.delete_service(service=service, user=request.user)
+            except services.CatalogError as error:
+                raise services.CatalogError(f"“{service.title}”: {error.message}") from error
+
+    def _set_active(self, request, queryset, *, active: bool, verb: str):
+        count = 0
+        for service in queryset.select_related("provider"):
+            services.set_service_active(service=service, user=request.user, active=active)
+            count += 1
+        self.message_user(request, f"{verb} {count} service(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Pause selected services (hidden from customers)", permissions=["change"]
+    )
+    def pause_services(self, request, queryset):
+        self._set_active(request, queryset, active=False, verb="Paused")
+
+    @admin.action(description="Put selected services back on offer", permissions=["change"])
+    def resume_services(self, request, queryset):
+        self._set_active(request, queryset, active=True, verb="Put back on offer")

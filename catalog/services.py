@@ -7,7 +7,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from accounts.models import ServiceProviderProfile, User, VerificationStatus
-from core.errors import Conflict, DomainError, InvalidInput, NotFound
+from core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 from . import cache as catalog_cache
 from .models import SERVICE_FIELDS, SearchTerm, Service, ServiceCategory
@@ -32,6 +32,19 @@ class SlugTaken(CatalogError, InvalidInput):
 
 class ServiceHasBookings(CatalogError, Conflict):
     """The service has bookings, so it can only be paused, not deleted."""
+
+    def __init__(
+        self,
+        message: str = "This service has bookings, so it cannot be deleted. "
+        "Pause it to hide it instead.",
+        *,
+        field: str | None = None,
+    ):
+        super().__init__(message, field=field)
+
+
+class StaffOnly(CatalogError, Forbidden):
+    """Only the marketplace team may do this (e.g. feature a service)."""
 
 
 # --- Derived search data ---------------------------------------------------------
@@ -162,6 +175,10 @@ def _provider_of(user: User) -> ServiceProviderProfile:
 
 
 def _check_owner(service: Service, user: User) -> None:
+    # Marketplace staff change any service (Django admin) under the same rules; the pages
+    # and the API only ever hand a provider their own.
+    if user.is_marketplace_staff:
+        return
     if service.provider.user_id != user.pk:
         raise NotYourService("This service belongs to another provider.")
 
@@ -213,7 +230,7 @@ def create_service(*, user: User, **fields) -> Service:
 
 @transaction.atomic
 def update_service(*, service: Service, user: User, **fields) -> Service:
-    """Change a provider's own service."""
+    """Change a provider's own service (marketplace staff: any service)."""
     _check_owner(service, user)
     fields = _one_line_title(fields)
     for name in SERVICE_FIELDS:
@@ -250,15 +267,24 @@ def set_service_active(*, service: Service, user: User, active: bool) -> Service
 
 @transaction.atomic
 def delete_service(*, service: Service, user: User) -> None:
-    """Delete a provider's own service; one with bookings must be paused instead."""
+    """Delete a provider's own service (staff: any); one with bookings must be paused instead."""
     _check_owner(service, user)
     try:
         service.delete()
     except ProtectedError as exc:
-        raise ServiceHasBookings(
-            "This service has bookings, so it cannot be deleted. Pause it to hide it instead."
-        ) from exc
+        raise ServiceHasBookings() from exc
     catalog_cache.invalidate_listings()
+
+
+@transaction.atomic
+def set_service_featured(*, service: Service, user: User, featured: bool) -> Service:
+    """Feature a service on the home page or stop featuring it; marketplace staff only."""
+    if not user.is_marketplace_staff:
+        raise StaffOnly("Only the marketplace team can feature services.")
+    service.is_featured = featured
+    service.save(update_fields=["is_featured", "updated_at"])
+    catalog_cache.invalidate_listings()
+    return service
 
 
 @transaction.atomic

@@ -79,6 +79,11 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # A review's page is for reading (no form to save around reviews.services); the
+        # list's moderation actions, asked without a review, change it.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # Deleting would bypass the figures and the record; hide the review instead.
         return False
