@@ -27,7 +27,7 @@ from core.api.errors import ErrorOut
 from core.api.pagination import paginated
 from core.ratelimit import rate_limit
 
-from . import selectors, services
+from . import local_time, selectors, services
 from .models import Booking
 from .schemas import (
     PAGE_SIZE,
@@ -175,9 +175,7 @@ def create_booking(request, payload: BookingIn):
     service = _bookable_service(payload.service)
     city = _service_city(service, payload.service_city)
     zone = selectors.schedule_for(service.provider).zone
-    _check_date(payload.scheduled_date, zone=zone, field="scheduled_date")
-    # What selectors.starts_at_for computes, without reading the schedule a second time.
-    starts_at = dt.datetime.combine(payload.scheduled_date, payload.scheduled_time, tzinfo=zone)
+    starts_at = _requested_start(payload, zone)
     booking = services.create_booking(
         customer=request.user,
         service=service,
@@ -190,6 +188,41 @@ def create_booking(request, payload: BookingIn):
         estimated_duration_minutes=payload.estimated_duration_minutes,
     )
     return Status(201, _detail(request, booking.booking_reference))
+
+
+def _requested_start(payload: BookingIn, zone) -> dt.datetime:
+    """The instant asked for: the provider's local `scheduled_date` and `scheduled_time`
+    (a repeated hour is its first pass), or `starts_at` with its offset, or both when they
+    name the same local time (then `starts_at` says which pass of a repeated hour)."""
+    local = (payload.scheduled_date, payload.scheduled_time)
+    if None in local:
+        if payload.starts_at is None or local != (None, None):
+            absent = {"scheduled_date": local[0], "scheduled_time": local[1]}
+            raise ValidationError(
+                {
+                    name: ["Give scheduled_date and scheduled_time, or starts_at."]
+                    for name, value in absent.items()
+                    if value is None
+                }
+            )
+        moment = payload.starts_at.astimezone(zone)
+        _check_date(moment.date(), zone=zone, field="starts_at")
+        return moment
+    _check_date(payload.scheduled_date, zone=zone, field="scheduled_date")
+    if payload.starts_at is None:
+        return local_time.local_start(*local, zone)
+    moment = payload.starts_at.astimezone(zone)
+    if (moment.date(), moment.time().replace(fold=0)) != local:
+        raise ValidationError(
+            {
+                "starts_at": [
+                    f"starts_at is {moment:%Y-%m-%d %H:%M} in {zone}, not the scheduled_date "
+                    f"and scheduled_time sent ({local[0]} {local[1]:%H:%M}); send one or "
+                    "make them agree."
+                ]
+            }
+        )
+    return moment
 
 
 # --- A user's bookings ---------------------------------------------------------------

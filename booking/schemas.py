@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator
 
 from accounts.models import City
 from catalog.models import MAX_DURATION_MINUTES, PricingType
@@ -318,9 +318,24 @@ BOOKING_IN_EXAMPLE = {
 
 class BookingIn(Schema):
     service: int = Field(description="The id of a listed service.")
-    scheduled_date: dt.date = Field(description="The provider's local date, YYYY-MM-DD.")
-    scheduled_time: dt.time = Field(
-        description="The provider's local time, HH:MM: one of the slots of that date."
+    # Before the local date and time, so that their validators know whether it was sent.
+    starts_at: dt.datetime | None = Field(
+        None,
+        description="Instead of (or with) scheduled_date and scheduled_time: the slot's "
+        "`starts_at` as the slots list gives it, ISO 8601 with its UTC offset "
+        "(`2026-11-01T01:30:00-06:00`). Sent with them, it must name the same local time.",
+    )
+    scheduled_date: dt.date | None = Field(
+        None,
+        validate_default=True,
+        description="The provider's local date, YYYY-MM-DD (or send `starts_at`).",
+    )
+    scheduled_time: dt.time | None = Field(
+        None,
+        validate_default=True,
+        description="The provider's local time, HH:MM: one of the slots of that date. On the "
+        "night the clocks go back, a time that happens twice means its first pass; send "
+        "`starts_at` to choose the second. A time skipped when the clocks go forward is a 400.",
     )
     estimated_duration_minutes: int | None = Field(
         None,
@@ -345,12 +360,39 @@ class BookingIn(Schema):
 
     model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_IN_EXAMPLE]})
 
+    @field_validator("scheduled_date", "scheduled_time")
+    @classmethod
+    def _given_unless_starts_at(cls, value, info: ValidationInfo):
+        # Reported with every other missing field at once. A starts_at that failed its own
+        # validation is absent from info.data: its error is enough.
+        if value is None and "starts_at" in info.data and info.data["starts_at"] is None:
+            raise ValueError("Give scheduled_date and scheduled_time, or starts_at.")
+        return value
+
     @field_validator("scheduled_time")
     @classmethod
-    def _local_time_only(cls, value: dt.time) -> dt.time:
+    def _local_time_only(cls, value: dt.time | None) -> dt.time | None:
         # An offset would be silently replaced by the provider's own: refuse it instead.
-        if value.tzinfo is not None:
+        if value is not None and value.tzinfo is not None:
             raise ValueError("Give the provider's local time, without a UTC offset.")
+        return value
+
+    @field_validator(
+        "service_address", "service_city", "service_state", "service_postal_code", "customer_notes"
+    )
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        # PostgreSQL text cannot hold NUL; a form never sends it.
+        if "\x00" in value:
+            raise ValueError("This text contains a NUL character, which can't be stored.")
+        return value
+
+    @field_validator("starts_at")
+    @classmethod
+    def _instant_only(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # Without an offset it would be a local time again, which may happen twice.
+        if value is not None and value.tzinfo is None:
+            raise ValueError("Give the UTC offset too, e.g. 2026-11-01T01:30:00-06:00.")
         return value
 
 
