@@ -243,7 +243,8 @@ class Action:
 
     @property
     def reason_label(self) -> str:
-        return self.words.reason_label
+        # A change that asks no reason of others may need one here (an admin's override).
+        return self.words.reason_label or ("Reason" if self.needs_reason else "")
 
     @property
     def danger(self) -> bool:

@@ -20,7 +20,8 @@ from core.ratelimit import RateLimitExceeded, limit_user
 
 from . import ics, selectors, services
 from .forms import BookingDetailsForm, StatusChangeForm, parse_date, parse_time
-from .models import Booking
+from .local_time import offset_param, parse_offset
+from .models import Booking, free_cancellation_deadline
 
 DATE_PICKER_DAYS = 28
 STEPS = ("date", "time", "details", "review")
@@ -109,13 +110,27 @@ def book_time(request, service_pk):
 
 
 def _chosen_slot(request, service):
-    """The date and time from the query string (or the draft), if they are a free slot now."""
+    """The instant the date, time and offset of the query string (or the draft) name, or
+    None (with a message saying why when the time cannot be on that day's clock)."""
     draft = _draft(request, service)
-    day = parse_date(request.GET.get("date") or draft.get("date"))
-    at = parse_time(request.GET.get("time") or draft.get("time"))
+    chosen = request.GET if request.GET.get("date") and request.GET.get("time") else draft
+    return _local_start(
+        request, service, chosen.get("date"), chosen.get("time"), chosen.get("offset")
+    )
+
+
+def _local_start(request, service, day, at, offset):
+    day, at = parse_date(day), parse_time(at)
     if day is None or at is None:
         return None
-    return selectors.starts_at_for(service=service, scheduled_date=day, scheduled_time=at)
+    try:
+        # The offset (from a slot link) tells the two passes of the fall-back hour apart.
+        return selectors.starts_at_for(
+            service=service, scheduled_date=day, scheduled_time=at, utc_offset=parse_offset(offset)
+        )
+    except services.BookingError as error:
+        messages.warning(request, error.message)
+        return None
 
 
 def _customer_only(request):
@@ -160,7 +175,13 @@ def book_details(request, service_pk):
         messages.warning(request, "Pick a day and a time first.")
         return redirect("booking:book_date", service.pk)
     local = starts_at.astimezone(selectors.schedule_for(service.provider).zone)
-    _save_draft(request, service, date=local.date().isoformat(), time=local.strftime("%H:%M"))
+    _save_draft(
+        request,
+        service,
+        date=local.date().isoformat(),
+        time=local.strftime("%H:%M"),
+        offset=offset_param(local),
+    )
     form = _details_form(request, service, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         _save_draft(request, service, **form.cleaned_data)
@@ -183,12 +204,20 @@ def _review_page(request, service, *, problem=None, next_slots=(), status=200):
     starts_at = _chosen_slot(request, service)
     city = service.provider.cities.filter(pk=draft.get("service_city")).first()
     minutes = int(draft.get("estimated_duration_minutes") or service.duration_minutes)
+    schedule = selectors.schedule_for(service.provider)
     return _step_page(
         request,
         service,
         "review",
         {
-            "starts_at": starts_at.astimezone(selectors.schedule_for(service.provider).zone),
+            "starts_at": starts_at.astimezone(schedule.zone),
+            # Said before sending: a job booked inside this period never had free cancellation.
+            "free_cancellation_until": free_cancellation_deadline(
+                starts_at=starts_at,
+                hours=schedule.cancellation_free_hours,
+                booked_at=timezone.now(),
+            ),
+            "cancellation_free_hours": schedule.cancellation_free_hours,
             "city": city,
             "duration_minutes": minutes,
             "estimated_total": selectors.estimate_total(service=service, duration_minutes=minutes),
@@ -298,6 +327,7 @@ def booking_detail(request, reference):
             "booking": booking,
             "actions": services.available_actions(booking, request.user),
             "can_reschedule": services.can_reschedule(booking, request.user),
+            "now": timezone.now(),
         },
     )
 
@@ -355,11 +385,13 @@ def reschedule(request, reference):
         return redirect(booking)
     service = booking.service
     if request.method == "POST":
-        day, at = parse_date(request.POST.get("date")), parse_time(request.POST.get("time"))
-        if day is None or at is None:
+        post = request.POST
+        starts_at = _local_start(
+            request, service, post.get("date"), post.get("time"), post.get("offset")
+        )
+        if starts_at is None:
             messages.error(request, "Pick a new day and time.")
             return redirect("booking:reschedule", reference)
-        starts_at = selectors.starts_at_for(service=service, scheduled_date=day, scheduled_time=at)
         try:
             services.reschedule_booking(booking=booking, starts_at=starts_at, by=request.user)
         except services.SlotTaken as taken:

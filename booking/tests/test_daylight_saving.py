@@ -5,9 +5,12 @@ Spring forward: Sunday 8 March 2026, 02:00 CST becomes 03:00 CDT (02:00-02:59 ne
 Fall back: Sunday 1 November 2026, 02:00 CDT becomes 01:00 CST (01:00-01:59 happen twice).
 """
 
+import html
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 
 from accounts.tests.factories import CustomerFactory
 from booking import selectors, services
@@ -219,3 +222,74 @@ def test_starts_at_in_any_offset_is_the_same_instant(client, time_machine):
     assert response.status_code == 201, response.json()
     assert response.json()["starts_at"] == "2026-11-01T01:00:00-06:00"
     assert response.json()["scheduled_time"] == "01:00"
+
+
+# --- The site --------------------------------------------------------------------------------
+
+
+def _slot_links(body):
+    """(label, href) of each time button on the time step."""
+    return re.findall(r'<a class="slot[^"]*" href="([^"]+)"[^>]*>([^<]+)</a>', body)
+
+
+def _details(service):
+    return {
+        "service_address": "12 Elm Street",
+        "service_city": service.provider.cities.first().pk,
+        "service_postal_code": "60601",
+        "estimated_duration_minutes": service.duration_minutes,
+    }
+
+
+def test_the_time_step_shows_the_zone_of_each_pass_of_the_repeated_hour(client, time_machine):
+    service = night_service(time_machine, FALL, duration_minutes=60)
+
+    body = client.get(
+        reverse("booking:book_time", args=[service.pk]), {"date": "2026-11-01"}
+    ).content.decode()
+
+    labels = [label for _, label in _slot_links(body)]
+    assert labels[:6] == ["00:00", "00:30", "01:00 CDT", "01:30 CDT", "01:00 CST", "01:30 CST"]
+    assert "The clocks go back at 02:00 this night" in body
+
+
+def test_the_spring_forward_day_says_the_missing_hour_does_not_exist(client, time_machine):
+    service = night_service(time_machine, SPRING, duration_minutes=60)
+
+    body = client.get(
+        reverse("booking:book_time", args=[service.pk]), {"date": "2026-03-08"}
+    ).content.decode()
+
+    assert [label for _, label in _slot_links(body)][3:5] == ["01:30", "03:00"]
+    assert "02:00 to 03:00 does not exist" in body
+
+
+def test_a_customer_books_the_second_01_00_from_its_button(client, time_machine):
+    service = night_service(time_machine, FALL, duration_minutes=60)
+    client.force_login(CustomerFactory())
+    body = client.get(
+        reverse("booking:book_time", args=[service.pk]), {"date": "2026-11-01"}
+    ).content.decode()
+    second = dict((label, href) for href, label in _slot_links(body))["01:00 CST"]
+
+    client.get(second.replace("&amp;", "&"))
+    review = client.post(reverse("booking:book_details", args=[service.pk]), _details(service))
+    client.post(reverse("booking:book_review", args=[service.pk]))
+
+    assert "01:00 CST" in review.content.decode()
+    booking = Booking.objects.get()
+    assert booking.local_starts_at.isoformat() == "2026-11-01T01:00:00-06:00"
+
+
+def test_a_time_in_the_gap_typed_into_the_address_is_explained_not_a_500(client, time_machine):
+    service = night_service(time_machine, SPRING, duration_minutes=60)
+    client.force_login(CustomerFactory())
+
+    response = client.get(
+        reverse("booking:book_details", args=[service.pk]),
+        {"date": "2026-03-08", "time": "02:30"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "02:30 on Sun 8 Mar 2026 doesn't exist" in html.unescape(response.content.decode())

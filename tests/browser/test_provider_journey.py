@@ -24,7 +24,9 @@ def log_in(page, email):
     page.get_by_role("button", name="Sign In").click()
 
 
-def test_provider_accepts_starts_and_completes_and_the_customer_is_told(page, mailoutbox):
+def test_provider_accepts_starts_and_completes_and_the_customer_is_told(
+    page, mailoutbox, time_machine
+):
     service = bookable_service(title="Deep kitchen clean", hours=ALL_DAY, min_notice_hours=0)
     customer = CustomerFactory()
     soon = services.selectors.next_free_slots(
@@ -43,6 +45,11 @@ def test_provider_accepts_starts_and_completes_and_the_customer_is_told(page, ma
     page.goto(booking.get_absolute_url())
     page.get_by_role("button", name="Start job").click()
     expect(page.locator(".messages")).to_contain_text("in progress")
+    # A job is completed once its start time has come: the clock moves on to it (the
+    # live server runs in this process, so it sees the same clock).
+    expect(page.get_by_role("button", name="Mark as completed")).to_have_count(0)
+    time_machine.move_to(booking.starts_at + timedelta(minutes=1))
+    page.reload()
     page.get_by_role("button", name="Mark as completed").click()
     expect(page.locator(".messages")).to_contain_text("completed")
 
