@@ -32,6 +32,7 @@ def provider_dashboard(request):
     context = {
         "profile": provider,
         "requests": requests,
+        "requests_count": len(requests),
         "agenda": selectors.provider_agenda(provider=provider, start=today, days=span),
         "span": span,
         "today": today,

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -365,10 +366,17 @@ def _request_row(request, reference):
     booking = _visible_booking(request, reference)
     booking.quick_actions = services.quick_actions(booking, request.user)
     schedule = selectors.schedule_for(booking.provider)  # the dashboard's times are in its zone
-    response = render(
-        request,
-        "booking/provider_dashboard.html#request-row",
-        {"booking": booking, "schedule": schedule},
+    context = {
+        "booking": booking,
+        "schedule": schedule,
+        # The heading's count follows, swapped out of band beside the row.
+        "requests_count": selectors.provider_requests(provider=booking.provider).count(),
+        "oob": True,
+    }
+    page = "booking/provider_dashboard.html"
+    response = HttpResponse(
+        render_to_string(f"{page}#request-row", context, request)
+        + render_to_string(f"{page}#requests-heading", context, request)
     )
     # The agenda reloads on this event. Set by hand because the header's plain-name form is
     # pinned (test_views): trigger_client_event would write {"booking-changed": {}} instead.
