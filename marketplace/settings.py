@@ -166,10 +166,12 @@ if REDIS_URL:
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
-    # Sessions live in Redis so every gunicorn worker (and JWT refresh) shares them.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The database is the record of every session (so a Redis outage logs nobody out and API
+# refresh tokens, bound to a session, survive it); the cache is only the fast path.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 HUEY = {
     "name": env("HUEY_NAME", "marketplace"),
