@@ -146,9 +146,14 @@ if IS_SQLITE:
     # another writer fails at once with "database is locked": waiting could deadlock, so
     # the busy timeout does not apply. IMMEDIATE takes the write lock at BEGIN, so every
     # atomic block (select_for_update is a no-op on SQLite) queues for up to `timeout`
-    # seconds instead of failing.
+    # seconds instead of failing. WAL lets readers go on while one writes, so the server's
+    # pages do not queue behind a sending worker (and the consumer runs one worker, below).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     )
     # catalog.Service's covering index INCLUDEs non-key columns, which only PostgreSQL
     # supports; SQLite builds the index on its key columns and the check (models.W040)
@@ -176,7 +181,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 HUEY = {
     "name": env("HUEY_NAME", "marketplace"),
     "immediate": env_bool("HUEY_IMMEDIATE", False),
-    "consumer": {"workers": int(env("HUEY_WORKERS", "2")), "worker_type": "thread"},
+    # One worker on SQLite, a file with a single writer; two beside a real database.
+    "consumer": {
+        "workers": int(env("HUEY_WORKERS", "1" if IS_SQLITE else "2")),
+        "worker_type": "thread",
+    },
 }
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class NotificationKind(models.TextChoices):
@@ -53,6 +54,11 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_error = models.TextField(blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The outbox's two clocks (see notifications/services.py). A delivery holds the email
+    # until email_lease_until, so no other sends it meanwhile; the sweeper takes a PENDING
+    # email again once email_next_attempt_at has passed (enqueue lost, send killed, backoff).
+    email_lease_until = models.DateTimeField(null=True, blank=True)
+    email_next_attempt_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -69,6 +75,11 @@ class Notification(models.Model):
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
             models.Index(fields=["email_status", "created_at"], name="notification_email_idx"),
+            models.Index(
+                fields=["email_next_attempt_at"],
+                name="notification_email_due_idx",
+                condition=models.Q(email_status="PENDING"),
+            ),
         ]
 
     def __str__(self):

@@ -1,39 +1,83 @@
-"""Writes on notifications: record one per event and recipient, email it once, mark it read."""
+"""Writes on notifications: record one per event and recipient, email it once, mark it read.
+
+The emails go through a transactional outbox. The row that says an email is owed is
+written in the caller's transaction (`notify`); after commit a task is enqueued, best
+effort; `deliver_email` claims the row with a lease, sends outside any transaction and
+records the result; `sweep_owed_emails` (every minute and at the consumer's start) enqueues
+again what is still owed once its enqueue or send should have settled it. Each email
+reaches the mail server at least once, and exactly once unless a process dies between the
+server's acceptance and the row's update; the app records it once per event and recipient.
+"""
 
 import logging
 import smtplib
+import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 
+import redis
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import conf
 from .models import OPTIONAL_EMAIL_PREFERENCE, EmailStatus, Notification
 
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 5
 FIRST_RETRY_SECONDS = 30
+# What a refused enqueue raises: Redis (production) or SqliteHuey's file (the embedded
+# default) is unreachable, full or locked. The row is still owed, so the sweeper sends it.
+ENQUEUE_ERRORS = (redis.RedisError, sqlite3.Error, OSError)
 
 
 def notify(*, recipient, kind, event_key, title, body="", url="") -> Notification:
     """Record an in-app notification and email it after the current transaction commits.
 
     Calling it twice for the same event and recipient changes nothing, so callers may
-    retry freely; a rolled-back transaction leaves neither the row nor an email.
+    retry freely; a rolled-back transaction leaves neither the row nor an email. A queue
+    that refuses the email after commit is logged, never raised: the row is owed, and the
+    sweeper sends it.
     """
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
         event_key=event_key,
-        defaults={"kind": kind, "title": title, "body": body, "url": url},
+        defaults={
+            "kind": kind,
+            "title": title,
+            "body": body,
+            "url": url,
+            "email_next_attempt_at": _sweep_time(timezone.now()),
+        },
     )
     if created:
-        from .tasks import send_notification_email  # tasks import this module
-
-        transaction.on_commit(lambda: send_notification_email(notification.pk))
+        transaction.on_commit(lambda: enqueue_email(notification.pk))
     return notification
+
+
+def enqueue_email(notification_id: int) -> bool:
+    """Ask the queue to send one owed email now; a refusal is logged and left to the sweeper."""
+    from .tasks import send_notification_email  # tasks import this module
+
+    try:
+        send_notification_email(notification_id)
+    except ENQUEUE_ERRORS as exc:
+        logger.warning(
+            "notification %s: enqueue failed, the sweeper will send it: %s: %s",
+            notification_id,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
+
+
+def _sweep_time(now):
+    return now + timedelta(seconds=conf.EMAIL_SWEEP_AFTER_SECONDS)
 
 
 @dataclass
@@ -62,47 +106,138 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         subject=" ".join(f"[Marketplace] {notification.title}".split()),
         body=render_to_string("emails/notification.txt", context),
         to=[notification.recipient.email],
+        # A bounded send, so that it ends well inside its lease.
+        connection=get_connection(
+            timeout=getattr(settings, "EMAIL_TIMEOUT", None) or conf.EMAIL_SEND_TIMEOUT_SECONDS
+        ),
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
     return message
 
 
-@transaction.atomic
-def deliver_email(*, notification_id: int) -> Delivery:
-    """Send the notification's email unless it was already handled; say whether to retry.
+def _unleased(now):
+    return Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)
 
-    The row lock and status check make a repeated or concurrent delivery a no-op.
+
+def _claim(notification_id: int, now) -> Notification | None:
+    """Take the email for one delivery: PENDING and nobody's lease running. One UPDATE, so
+    two deliveries at once (a retry, the sweeper, a second consumer) cannot both win."""
+    lease_until = now + timedelta(seconds=conf.EMAIL_LEASE_SECONDS)
+    claimed = (
+        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING)
+        .filter(_unleased(now))
+        .update(
+            email_lease_until=lease_until,
+            email_next_attempt_at=lease_until,
+            email_attempts=F("email_attempts") + 1,
+        )
+    )
+    if not claimed:
+        return None
+    return (
+        Notification.objects.select_related("recipient__profile").filter(pk=notification_id).first()
+    )
+
+
+def _settle(notification: Notification, **fields) -> None:
+    """Record a delivery's outcome, which ends its lease."""
+    Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.PENDING).update(
+        email_lease_until=None, **fields
+    )
+
+
+def deliver_email(*, notification_id: int) -> Delivery:
+    """Send the notification's email unless it was already handled or is being sent; say
+    whether to retry.
+
+    The claim (a lease, in its own short write) makes a repeated or concurrent delivery a
+    no-op; the send happens outside any transaction, so a process killed while sending
+    leaves the attempt counted and the lease to expire, and the email is tried again.
     """
-    notification = (
-        Notification.objects.select_for_update(of=("self",))
-        .select_related("recipient__profile")
-        .filter(pk=notification_id)
+    now = timezone.now()
+    owed = (
+        Notification.objects.select_related("recipient__profile")
+        .filter(pk=notification_id, email_status=EmailStatus.PENDING)
         .first()
     )
-    if notification is None or notification.email_status != EmailStatus.PENDING:
+    if owed is None:
         return Delivery(status="already handled")
-    if not _wants_email(notification):
-        notification.email_status = EmailStatus.SKIPPED
-        notification.save(update_fields=["email_status"])
-        return Delivery(status=EmailStatus.SKIPPED)
-    notification.email_attempts += 1
+    if not _wants_email(owed):
+        skipped = (
+            Notification.objects.filter(pk=owed.pk, email_status=EmailStatus.PENDING)
+            .filter(_unleased(now))
+            .update(email_status=EmailStatus.SKIPPED)
+        )
+        return Delivery(status=EmailStatus.SKIPPED if skipped else "already handled")
+    notification = _claim(notification_id, now)
+    if notification is None:
+        return Delivery(status="already handled")
+    if notification.email_attempts > MAX_EMAIL_ATTEMPTS:
+        # Every attempt was claimed and none settled (the process died each time, or a bug
+        # raised before the outcome was recorded): stop, and say so to the operator.
+        _settle(
+            notification,
+            email_status=EmailStatus.FAILED,
+            email_error=notification.email_error
+            or f"no attempt of {MAX_EMAIL_ATTEMPTS} finished (the sender stopped mid-send)",
+        )
+        logger.error("notification %s: email failed for good: no attempt finished", notification.pk)
+        return Delivery(status=EmailStatus.FAILED)
     try:
         _message(notification).send()
     except (smtplib.SMTPException, OSError) as exc:
-        notification.email_error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = f"{type(exc).__name__}: {exc}"[:2000]
         if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
-            notification.email_status = EmailStatus.FAILED
             logger.error("notification %s: email failed for good: %s", notification.pk, exc)
-            retry_in = None
-        else:
-            retry_in = FIRST_RETRY_SECONDS * 2 ** (notification.email_attempts - 1)
-        notification.save(update_fields=["email_attempts", "email_error", "email_status"])
-        return Delivery(status=notification.email_status, retry_in=retry_in)
-    notification.email_status = EmailStatus.SENT
-    notification.emailed_at = timezone.now()
-    notification.email_error = ""
-    notification.save(update_fields=["email_attempts", "email_status", "emailed_at", "email_error"])
+            _settle(notification, email_status=EmailStatus.FAILED, email_error=error)
+            return Delivery(status=EmailStatus.FAILED)
+        retry_in = FIRST_RETRY_SECONDS * 2 ** (notification.email_attempts - 1)
+        # The task's own retry comes at retry_in; the sweeper only if that one is lost.
+        retry_at = timezone.now() + timedelta(seconds=retry_in)
+        _settle(notification, email_error=error, email_next_attempt_at=_sweep_time(retry_at))
+        return Delivery(status=EmailStatus.PENDING, retry_in=retry_in)
+    _settle(notification, email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error="")
     return Delivery(status=EmailStatus.SENT)
+
+
+def owed_email_ids(*, now=None, limit: int) -> list[int]:
+    """Take up to `limit` owed emails whose send should have settled by now and push their
+    next look a sweep interval away, so that two sweepers never take the same ones."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(email_status=EmailStatus.PENDING, email_next_attempt_at__lte=now)
+            .filter(_unleased(now))
+            .order_by("email_next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=due).update(email_next_attempt_at=_sweep_time(now))
+    return due
+
+
+def sweep_owed_emails() -> int:
+    """Enqueue again every email still owed after its enqueue or send should have settled
+    it (a refused enqueue, a consumer killed mid-send once its lease expired, a lost
+    retry); returns how many. A delivery's claim makes a doubled task harmless."""
+    enqueued = 0
+    for _ in range(conf.EMAIL_SWEEP_MAX_BATCHES):
+        due = owed_email_ids(limit=conf.EMAIL_SWEEP_BATCH_SIZE)
+        for notification_id in due:
+            if not enqueue_email(notification_id):
+                return enqueued  # the queue is down: these are due again next sweep
+            enqueued += 1
+        if len(due) < conf.EMAIL_SWEEP_BATCH_SIZE:
+            break
+    if enqueued:
+        logger.info("sweeper: %s owed email(s) enqueued again", enqueued)
+    return enqueued
+
+
+def is_locked_database(exc: OperationalError) -> bool:
+    """SQLite's "database is locked": another writer held the file past the busy timeout.
+    Worth retrying, unlike most operational errors."""
+    return "database is locked" in str(exc)
 
 
 def mark_read(*, user, notification_id: int) -> int:
