@@ -3,6 +3,8 @@
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from core.api.text import InputSchema
+
 from .forms import SignupDetailsForm
 from .models import User
 
@@ -39,7 +41,7 @@ PROVIDER_EXAMPLE = CUSTOMER_EXAMPLE | {
 }
 
 
-class RegisterIn(Schema):
+class RegisterIn(InputSchema):
     email: str = Field(max_length=EMAIL_MAX_LENGTH)
     phone: str = Field(
         "",
@@ -114,7 +116,7 @@ class RegisteredOut(Schema):
     )
 
 
-class LoginIn(Schema):
+class LoginIn(InputSchema):
     email: str = Field(max_length=EMAIL_MAX_LENGTH)
     password: str = Field(max_length=4096)
 
@@ -146,7 +148,28 @@ class LoginOut(TokensOut):
     )
 
 
-class RefreshIn(Schema):
+class RefreshIn(InputSchema):
     refresh: str = Field(max_length=4096)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"refresh": REFRESH_EXAMPLE}]})
+
+
+SIGNED_UP_EXAMPLE = (
+    "Check your inbox: we sent a message to rosa@example.com. Follow its link to verify "
+    "your email address, then log in."
+)
+
+
+class SignUpAcceptedOut(Schema):
+    """The answer to every accepted sign-up, whether or not the address already had an
+    account (its owner is emailed instead), so it tells nobody who is registered."""
+
+    detail: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"detail": SIGNED_UP_EXAMPLE}]})
+
+
+class LogoutIn(Schema):
+    refresh: str | None = Field(None, max_length=4096)
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"refresh": REFRESH_EXAMPLE}]})

@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validato
 
 from accounts.models import City
 from catalog.models import MAX_DURATION_MINUTES, PricingType
+from core.api.text import InputSchema
 
 from . import services
 from .models import (
@@ -81,7 +82,7 @@ class SlotsOut(Schema):
     )
 
 
-class SlotsQueryIn(Schema):
+class SlotsQueryIn(InputSchema):
     date: str = Field(
         description="A local date of the provider, YYYY-MM-DD, from today on.",
         max_length=10,
@@ -316,7 +317,9 @@ BOOKING_IN_EXAMPLE = {
 }
 
 
-class BookingIn(Schema):
+class BookingIn(InputSchema):
+    MULTILINE = frozenset({"customer_notes"})
+
     service: int = Field(description="The id of a listed service.")
     # Before the local date and time, so that their validators know whether it was sent.
     starts_at: dt.datetime | None = Field(
@@ -377,16 +380,6 @@ class BookingIn(Schema):
             raise ValueError("Give the provider's local time, without a UTC offset.")
         return value
 
-    @field_validator(
-        "service_address", "service_city", "service_state", "service_postal_code", "customer_notes"
-    )
-    @classmethod
-    def _storable(cls, value: str) -> str:
-        # PostgreSQL text cannot hold NUL; a form never sends it.
-        if "\x00" in value:
-            raise ValueError("This text contains a NUL character, which can't be stored.")
-        return value
-
     @field_validator("starts_at")
     @classmethod
     def _instant_only(cls, value: dt.datetime | None) -> dt.datetime | None:
@@ -396,7 +389,9 @@ class BookingIn(Schema):
         return value
 
 
-class StatusChangeIn(Schema):
+class StatusChangeIn(InputSchema):
+    MULTILINE = frozenset({"notes"})
+
     status: BookingStatus = Field(
         description="CONFIRMED or REJECTED (the provider answers a request), CANCELLED, "
         "IN_PROGRESS, COMPLETED; see allowed_actions for what the caller may do now."
@@ -459,7 +454,7 @@ def _blank_is_none(value):
     return None if value == "" else value
 
 
-class BookingFiltersIn(Schema):
+class BookingFiltersIn(InputSchema):
     status: Annotated[BookingStatus | None, BeforeValidator(_blank_is_none)] = Field(
         None, description="Only bookings in this status.", json_schema_extra={"example": "PENDING"}
     )

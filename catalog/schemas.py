@@ -8,6 +8,8 @@ from django.conf import settings
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from core.api.text import InputSchema
+
 from .forms import MAX_PRICE
 from .models import MAX_DURATION_MINUTES, PricingType
 from .search_text import MAX_QUERY_LENGTH
@@ -188,7 +190,7 @@ ORDERING_MEANINGS = {
 }
 
 
-class ServiceSearchIn(Schema):
+class ServiceSearchIn(InputSchema):
     """The search filters, as query parameters. They are checked by the site's own search
     form, so they mean exactly what they mean on the search page; an empty one is ignored."""
 
@@ -273,7 +275,9 @@ CURRENCY = {"min_length": 3, "max_length": 3, "description": "ISO 4217 code, e.g
 DURATION = {"ge": 15, "le": MAX_DURATION_MINUTES, "description": "How long the job takes."}
 
 
-class ServiceIn(Schema):
+class ServiceIn(InputSchema):
+    MULTILINE = frozenset({"description"})
+
     title: str = Field(**TITLE)
     slug: str = Field("", **SLUG, description=f"{SLUG_HELP} Empty: made from the title.")
     description: str = Field("", **DESCRIPTION)
@@ -287,8 +291,10 @@ class ServiceIn(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [SERVICE_IN_EXAMPLE]})
 
 
-class ServicePatchIn(Schema):
+class ServicePatchIn(InputSchema):
     """Only the fields sent change; `is_active` pauses (false) or resumes (true) the service."""
+
+    MULTILINE = frozenset({"description"})
 
     title: str = Field(None, **TITLE)
     slug: str = Field(None, **SLUG, description=f"{SLUG_HELP} Empty: left as it is.")

@@ -8,6 +8,7 @@ from accounts.api import router as accounts_router
 from booking.api import router as booking_router
 from catalog.api import router as catalog_router
 from core.api.errors import install_error_handlers
+from core.api.parser import JsonObjectParser
 from core.ratelimit import ApiRateThrottle
 from reviews.api import router as reviews_router
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"style-src": ["'unsafe-inline'"]}),
     # Every operation counts against the caller's hourly limit (API_RATE_LIMIT_*).
     throttle=[ApiRateThrottle()],
+    parser=JsonObjectParser(),
 )
 # JSON for every error, the domain error family (core/errors.py) included.
 install_error_handlers(api)

@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "marketplace.middleware.RequestLogMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "core.api.errors.ApiJsonErrorsMiddleware",
+    # Above SecurityMiddleware, so its HTTP-to-HTTPS redirect carries them like any answer.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,8 +102,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.rate_limited.RetryAfterMiddleware",

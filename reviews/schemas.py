@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from core.api.text import InputSchema
+
 from .models import (
     COMMENT_MAX_LENGTH,
     MAX_RATING,
@@ -49,7 +51,9 @@ REVIEW_EXAMPLE = {
 }
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
+    MULTILINE = frozenset({"comment"})
+
     booking: str = Field(
         max_length=20,
         description="The reference of your completed booking (`booking_reference`).",
@@ -134,7 +138,7 @@ ORDERING_MEANINGS = {
 }
 
 
-class ReviewListIn(Schema):
+class ReviewListIn(InputSchema):
     ordering: ReviewSort = Field(
         ReviewSort.NEWEST,
         description="; ".join(

@@ -35,6 +35,17 @@ def test_pages_forbid_inline_scripts_and_framing(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_redirect_to_https_carries_the_same_protections(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get(reverse("catalog:home"))
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
 class ScriptsAndHandlers(HTMLParser):
     """Every <script> element of a page (its attributes and text) and every attribute that
     runs script: on*= handlers and htmx's hx-on*."""

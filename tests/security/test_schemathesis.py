@@ -5,7 +5,8 @@ The schema is the API's own, loaded when the module is collected (schemathesis's
 pytest fixture loader does not work with pytest 9); a test checks that the live server
 serves exactly that schema.
 
-Each answer must be no 5xx, have a status code, content type and body the schema declares,
+Each call is then sent again with a control character in every text it carries (NUL,
+BEL, ESC, DEL), which must be a 4xx too. Each answer must be no 5xx, have a status code, content type and body the schema declares,
 reject invalid data with a 4xx, and every 4xx must be a JSON `{"detail": "..."}` body.
 Calls carry a real access token (a provider's for managing services, a customer's for
 everything else) and point at real objects, so they get past authentication and 404s.
@@ -122,3 +123,27 @@ def test_api_answers_match_its_schema(case, caller, live_api, fuzz_world):
     headers = fuzz_world[who] if caller == "token" else {}
 
     case.call_and_validate(base_url=live_api, headers=headers, checks=CHECKS)
+
+    # The same call again with bytes no form sends in every text it carries: NUL and other
+    # control characters must be a 4xx naming the field, never a 5xx.
+    if _poison(case):
+        case.call_and_validate(base_url=live_api, headers=headers, checks=POISON_CHECKS)
+
+
+POISON_CHECKS = [not_a_server_error, json_error_body]
+CONTROL_CHARACTERS = ("\x00", "\x07", "\x1b", "\x7f")
+
+
+def _poison(case) -> bool:
+    """Put a control character into each string of the case's body and query; False if it
+    holds none."""
+    poisoned = False
+    for index, source in enumerate((case.body, case.query)):
+        if not isinstance(source, dict):
+            continue
+        for position, (field, value) in enumerate(list(source.items())):
+            if isinstance(value, str):
+                char = CONTROL_CHARACTERS[(index + position) % len(CONTROL_CHARACTERS)]
+                source[field] = f"{value[:1]}{char}{value[1:]}"
+                poisoned = True
+    return poisoned
