@@ -139,11 +139,13 @@ def _claim(notification_id: int, now) -> Notification | None:
     )
 
 
-def _settle(notification: Notification, **fields) -> None:
-    """Record a delivery's outcome, which ends its lease."""
-    Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.PENDING).update(
-        email_lease_until=None, **fields
-    )
+def _settle(notification: Notification, *, sent=False, **fields) -> None:
+    """Record a delivery's outcome, which ends its lease. A delivery that outlived its lease
+    leaves a later one's alone, unless it sent the email: that is worth recording anyway."""
+    owned = Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.PENDING)
+    if not sent:
+        owned = owned.filter(email_lease_until=notification.email_lease_until)
+    owned.update(email_lease_until=None, **fields)
 
 
 def deliver_email(*, notification_id: int) -> Delivery:
@@ -196,7 +198,13 @@ def deliver_email(*, notification_id: int) -> Delivery:
         retry_at = timezone.now() + timedelta(seconds=retry_in)
         _settle(notification, email_error=error, email_next_attempt_at=_sweep_time(retry_at))
         return Delivery(status=EmailStatus.PENDING, retry_in=retry_in)
-    _settle(notification, email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error="")
+    _settle(
+        notification,
+        sent=True,
+        email_status=EmailStatus.SENT,
+        emailed_at=timezone.now(),
+        email_error="",
+    )
     return Delivery(status=EmailStatus.SENT)
 
 

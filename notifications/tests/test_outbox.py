@@ -2,6 +2,7 @@
 is taken again, the sweeper sends what is owed once it is due, and a refused or locked queue
 loses nothing."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,24 @@ def test_an_email_whose_sender_died_is_sent_once_its_lease_expires(mailoutbox):
     notification.refresh_from_db()
     assert (notification.email_status, notification.email_attempts) == (EmailStatus.SENT, 2)
     assert notification.email_lease_until is None
+
+
+def test_a_send_that_outlived_its_lease_leaves_the_next_delivery_alone(monkeypatch):
+    notification = owed()
+    later_lease = timezone.now() + timedelta(minutes=10)
+
+    def slow_then_failed(message):
+        # Meanwhile the lease ran out and another delivery claimed the email.
+        Notification.objects.filter(pk=notification.pk).update(email_lease_until=later_lease)
+        raise smtplib.SMTPServerDisconnected("mail server went away")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", slow_then_failed)
+
+    services.deliver_email(notification_id=notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.email_lease_until == later_lease
+    assert notification.email_error == ""
 
 
 def test_an_email_whose_every_attempt_died_mid_send_fails_visibly(mailoutbox):
