@@ -1,28 +1,50 @@
 """The accounts part of the JSON API: sign-up, login, tokens and the caller's profile."""
 
-from ninja import Router, Status
+from allauth.core.internal.httpkit import get_authorization_credential
+from allauth.headless import app_settings as headless_settings
+from ninja import Body, Router, Status
 
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
 
 from . import selectors, services, tokens
-from .schemas import LoginIn, LoginOut, RefreshIn, RegisteredOut, RegisterIn, TokensOut, UserOut
+from .schemas import (
+    REFRESH_EXAMPLE,
+    LoginIn,
+    LoginOut,
+    LogoutIn,
+    RefreshIn,
+    RegisterIn,
+    SignUpAcceptedOut,
+    TokensOut,
+    UserOut,
+)
 
 router = Router(tags=["users"])
+
+# Logout's body is optional: a client logging out with its bearer token may send none.
+OPTIONAL_LOGOUT_BODY = Body(None, examples=[{"refresh": REFRESH_EXAMPLE}])
 
 
 @router.post(
     "/register/",
-    response={201: RegisteredOut, 400: ErrorOut, 429: ErrorOut},
+    response={201: SignUpAcceptedOut, 400: ErrorOut, 429: ErrorOut},
     summary="Sign up as a customer or a provider",
-    description="Creates the account and emails a verification link. No tokens are issued: "
-    "log in once the email address is verified.",
+    description="201 with the same answer whether or not the address already has an account, "
+    "so that nobody learns who is registered: a new address gets a verification link, a "
+    "registered one an email telling its owner that someone tried to sign up (and how to "
+    "reset the password). No tokens are issued: log in once the email address is verified. "
+    "400 names the fields that are wrong.",
 )
 def register(request, payload: RegisterIn):
     with tokens.app_client_session(request):
-        user = services.sign_up(request=request, **payload.dict())
-    detail = f"Verify your email: we sent a link to {user.email}. Log in once it is verified."
-    return Status(201, {"detail": detail, "user": selectors.get_account(user_id=user.pk)})
+        services.sign_up(request=request, **payload.dict())
+    email = payload.email.strip().lower()
+    detail = (
+        f"Check your inbox: we sent a message to {email}. Follow its link to verify your "
+        "email address, then log in."
+    )
+    return Status(201, {"detail": detail})
 
 
 @router.post(
@@ -48,6 +70,24 @@ def login(request, payload: LoginIn):
 )
 def refresh_token(request, payload: RefreshIn):
     return tokens.refresh_tokens(payload.refresh)
+
+
+@router.post(
+    "/logout/",
+    response={204: None, 401: ErrorOut, 429: ErrorOut},
+    summary="Log out: revoke a refresh token and the access tokens issued with it",
+    description="Ends the API session of the refresh token in the body or, without one, of "
+    "the access token sent as `Authorization: Bearer`: its refresh token and every access "
+    "token issued in that session stop working at once (other devices stay logged in). "
+    "204 also when that session had already ended; 401 when neither is a valid token "
+    "(malformed, badly signed or expired).",
+)
+def logout(request, payload: LogoutIn | None = OPTIONAL_LOGOUT_BODY):
+    access = get_authorization_credential(
+        request, headless_settings.JWT_AUTHORIZATION_HEADER_SCHEME
+    )
+    tokens.log_out(refresh=payload.refresh if payload else None, access=access)
+    return Status(204, None)
 
 
 @router.get(

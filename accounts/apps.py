@@ -14,6 +14,16 @@ class AccountsConfig(AppConfig):
 
         post_delete.connect(delete_document_file, sender=VerificationDocument)
 
+        # A new password ends every API session of the account (docs/accounts.md#api-tokens).
+        from allauth.account import signals as allauth_signals
+
+        from .tokens import revoke_api_sessions_on_password_change
+
+        for name in ("password_changed", "password_set", "password_reset"):
+            getattr(allauth_signals, name).connect(
+                revoke_api_sessions_on_password_change, dispatch_uid=f"revoke-api-sessions-{name}"
+            )
+
         # allauth loads cryptography lazily and then reaches for `serialization` as an
         # attribute, which exists only once the submodule has been imported somewhere;
         # without this the first JWT of a fresh process can fail with AttributeError.

@@ -324,3 +324,19 @@ class VerificationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} by {self.decided_by} on {self.decided_at:%Y-%m-%d}"
+
+
+class ApiSession(models.Model):
+    """A session opened by an API login (its tokens' `sid`), indexed by user so that a
+    password change or reset can end every one of them; gone with its session (CASCADE)."""
+
+    session = models.OneToOneField(
+        "sessions.Session", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_sessions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"API session of {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -169,7 +169,7 @@ class SignUpAcceptedOut(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"detail": SIGNED_UP_EXAMPLE}]})
 
 
-class LogoutIn(Schema):
+class LogoutIn(InputSchema):
     refresh: str | None = Field(None, max_length=4096)
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"refresh": REFRESH_EXAMPLE}]})

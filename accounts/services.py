@@ -15,6 +15,7 @@ from allauth.account.utils import has_verified_email
 from allauth.core import ratelimit
 from allauth.utils import get_form_class
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -133,11 +134,13 @@ def sign_up(
     first_name: str,
     last_name: str,
     phone: str = "",
-) -> User:
+) -> User | None:
     """Open an account through the site's own sign-up form, then send allauth's verification email.
 
     The account cannot log in until the address is verified (mandatory verification).
     Raises InvalidAccountDetails with the messages per API field, or TooManyAttempts.
+    An address that already has an account is not refused (that would tell anyone who has an
+    account here): as on the site, its owner is emailed instead and None is returned.
     """
     _consume_allauth_rate_limit(request, "signup", "Too many sign-ups from your address.")
     form = _validated_signup_form(
@@ -152,6 +155,8 @@ def sign_up(
             "phone": phone,
         },
     )
+    if form.account_already_exists:
+        return _tell_owner_of_taken_address(request, form.cleaned_data["email"], password)
     try:
         with transaction.atomic():
             # allauth's own save: AccountAdapter.save_user (register_user) and the address.
@@ -159,12 +164,20 @@ def sign_up(
     except IntegrityError:
         # Another sign-up with this address won the race since the form's check.
         if User.objects.filter(email__iexact=form.cleaned_data["email"]).exists():
-            taken = get_adapter(request).error_messages["email_taken"]
-            raise InvalidAccountDetails(str(taken), field="email") from None
+            return _tell_owner_of_taken_address(request, form.cleaned_data["email"], None)
         raise
     allauth_signals.user_signed_up.send(sender=User, request=request, user=user)
     send_verification_email_to_address(request, EmailAddress.objects.get_primary(user), signup=True)
     return user
+
+
+def _tell_owner_of_taken_address(request, email: str, password: str | None) -> None:
+    """What the site's sign-up does for a taken address (ACCOUNT_PREVENT_ENUMERATION): no
+    account, an email to the owner saying someone tried to sign up and how to reset."""
+    if password:
+        make_password(password)  # about the time a new account's password hash takes
+    get_adapter(request).send_account_already_exists_mail(email)
+    return None
 
 
 # The API's names for the sign-up fields that allauth's form names otherwise.
@@ -185,10 +198,7 @@ def _validated_signup_form(request, details: dict):
         data={SIGNUP_FORM_FIELD_NAMES.get(name, name): value for name, value in details.items()}
     )
     form.is_valid()
-    if form.account_already_exists:
-        # On the site allauth hides a taken address (it emails its owner instead); the API
-        # has always said so, and its clients rely on the 400.
-        form.add_error("email", get_adapter(request).validation_error("email_taken"))
+    # A taken address is no error here, as on the site (form.account_already_exists).
     if form.errors:
         errors = {
             SIGNUP_API_FIELD_NAMES.get(name, name): list(messages)
