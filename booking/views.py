@@ -77,6 +77,7 @@ def _today(service):
 @vary_on_headers("HX-Request")
 def book_date(request, service_pk):
     service = _bookable_service(service_pk)
+    _not_for_other_roles(request)
     start = _today(service)
     open_days = set(selectors.bookable_dates(service=service, start=start, days=DATE_PICKER_DAYS))
     days = [start + timedelta(days=offset) for offset in range(DATE_PICKER_DAYS)]
@@ -96,6 +97,7 @@ def book_date(request, service_pk):
 @vary_on_headers("HX-Request")
 def book_time(request, service_pk):
     service = _bookable_service(service_pk)
+    _not_for_other_roles(request)
     day = parse_date(request.GET.get("date"))
     if day is None:
         messages.warning(request, "Pick a day first.")
@@ -132,6 +134,13 @@ def _local_start(request, service, day, at, offset):
     except services.BookingError as error:
         messages.warning(request, error.message)
         return None
+
+
+def _not_for_other_roles(request):
+    # Anyone may look at the free times; a signed-in provider or admin is told at once
+    # that bookings come from customer accounts, not after picking a time.
+    if request.user.is_authenticated and not request.user.is_customer:
+        raise PermissionDenied("Bookings are made from a customer account.")
 
 
 def _customer_only(request):

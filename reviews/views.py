@@ -15,7 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import provider_required
 from booking import selectors as booking_selectors
-from booking.models import Booking
+from booking.models import Booking, BookingStatus
 from core.forms import add_domain_error
 from core.next_url import safe_next_url
 
@@ -54,7 +54,12 @@ def write_review(request, reference):
         # The provider (or an admin) can see the booking, but only its customer reviews it.
         raise PermissionDenied(opening.blocker.message)
     if opening.blocker is not None:
-        refusal = NO_LONGER_EDITABLE if opening.review else NOT_COMPLETED_YET
+        if opening.review:
+            refusal = NO_LONGER_EDITABLE
+        elif booking.status == BookingStatus.COMPLETED:
+            refusal = opening.blocker.message  # e.g. marked completed before its start
+        else:
+            refusal = NOT_COMPLETED_YET
         return _back_to_booking(request, booking, refusal, messages.ERROR)
     review = opening.review
 

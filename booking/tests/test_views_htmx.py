@@ -84,16 +84,16 @@ def test_the_detail_page_asks_a_provider_why_they_cancel_a_confirmed_job(
 
 
 def test_pages_that_answer_htmx_with_a_fragment_vary_on_it(client, service):
-    client.force_login(service.provider.user)
-
-    pages = [
+    steps = [
         reverse("booking:book_date", args=[service.pk]),
         reverse("booking:book_time", args=[service.pk]) + "?date=2026-03-03",
-        reverse("booking:provider_dashboard"),
     ]
-
-    for url in pages:
+    for url in steps:  # browsed before signing in
         assert "HX-Request" in client.get(url)["Vary"], url
+
+    client.force_login(service.provider.user)
+    dashboard = reverse("booking:provider_dashboard")
+    assert "HX-Request" in client.get(dashboard)["Vary"]
 
 
 def test_a_request_sent_with_htmx_goes_to_the_booking_by_client_redirect(client, service):

@@ -104,12 +104,15 @@ def test_the_booking_steps_refuse_the_provider_and_store_nothing(client, service
     }
 
     answers = [
+        # Told at the first step, not after picking a day and a time.
+        client.get(reverse("booking:book_date", args=[service.pk])),
+        client.get(reverse("booking:book_time", args=[service.pk]), {"date": "2026-03-03"}),
         client.get(details, slot),
         client.post(f"{details}?date=2026-03-03&time=10:00", address),
         client.get(review),
         client.post(review),
     ]
 
-    assert [answer.status_code for answer in answers] == [403, 403, 403, 403]
+    assert [answer.status_code for answer in answers] == [403] * 6
     assert all(CUSTOMER_ACCOUNTS_ONLY in answer.content.decode() for answer in answers)
     assert not Booking.objects.exists()

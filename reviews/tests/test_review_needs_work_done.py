@@ -18,6 +18,7 @@ from .factories import answers, completed_booking
 
 pytestmark = pytest.mark.django_db
 
+
 CREATE = "/api/reviews/create/"
 NOT_WORK_DONE = "This job was marked completed before its start time, so it can't be reviewed."
 
@@ -147,3 +148,17 @@ def test_a_job_nine_days_ahead_cannot_be_started_completed_or_reviewed_now(clien
     assert overridden.json()["status"] == BookingStatus.COMPLETED
     assert assert_error(reviewed_after_override, 409)["detail"] == NOT_WORK_DONE
     assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_site_says_a_job_marked_done_before_its_start_cannot_be_reviewed(client, now, method):
+    starts_at = timezone.now() - timedelta(days=3)
+    booking = completed_booking(starts_at=starts_at, status_changed_at=starts_at - timedelta(1))
+    client.force_login(booking.customer)
+    form = reverse("reviews:write", args=[booking.booking_reference])
+
+    response = getattr(client, method)(form, answers() if method == "post" else None, follow=True)
+
+    page = response.content.decode().replace("&#x27;", "'")
+    assert NOT_WORK_DONE in page
+    assert "once it is completed" not in page
