@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
-from catalog.admin import ServiceLayerAdmin
 from core.admin_inlines import ReadOnlyInline
+from core.service_layer_admin import ServiceLayerAdmin
 
 from . import services
 from .models import (
