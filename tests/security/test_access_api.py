@@ -85,6 +85,11 @@ API = {
         None,
         Ask(every(401), method="post", json=True, data={"refresh": "not-a-token"}),
     ),
+    # Ends the caller's own API session (the bearer's); anonymous callers have none.
+    "POST /api/users/logout/": (
+        None,
+        Ask(row(401, 204, 204, 204, 204, 204, 204), method="post", json=True, data={}),
+    ),
     "GET /api/users/me/": (None, Ask(SIGNED_IN)),
     "GET /api/categories/": (None, Ask(every(200))),
     "GET /api/services/": (None, Ask(every(200), query="q=plumbing")),
