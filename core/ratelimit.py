@@ -4,6 +4,9 @@ The cache is Redis in production, so every gunicorn worker shares the counts. Co
 reuses django-ratelimit's fixed windows (one atomic add/incr per request, no lock), which
 also gives an exact Retry-After: the seconds left in the caller's current window.
 
+With Redis unreachable every limit here fails open (`hit`): the request goes through
+uncounted and the outage is logged once a minute; docs/deploy.md says why.
+
 A caller is the user of a valid access token, otherwise the client IP as allauth sees it
 (so ALLAUTH_TRUSTED_PROXY_COUNT decides for the site and the API alike).
 
@@ -33,6 +36,9 @@ from django_ratelimit.core import get_usage
 from ninja.throttling import BaseThrottle
 
 from core.api.auth import jwt_auth
+from core.cache import outage_log
+from core.cache import strict as strict_cache
+from core.cache import watch as cache_watch
 from core.errors import RateLimited
 
 
@@ -74,17 +80,36 @@ def caller_key(request) -> str | None:
     return f"user:{subject}"
 
 
-def hit(request, *, scope: str, rate: str, key: str) -> None:
-    """Count one request of `key` against `rate`; raise RateLimitExceeded past the limit."""
-    usage = get_usage(
+def hit(request, *, scope: str, rate: str, key: str, fail_open: bool = True) -> None:
+    """Count one request of `key` against `rate`; raise RateLimitExceeded past the limit.
+
+    With the cache unreachable the request cannot be counted. `fail_open` (every limiter
+    here, see docs/deploy.md) lets it through, logged once a minute by core.cache; without
+    it the request is refused with a 503 (core.cache.CacheUnavailable). Either way the
+    answer django-ratelimit gives then (a count of None read as "limit, -1 seconds left")
+    is never used.
+    """
+    with cache_watch() as seen:
+        if fail_open:
+            usage = _usage(request, scope, rate, key)
+        else:
+            with strict_cache():
+                usage = _usage(request, scope, rate, key)
+    if seen.failed:
+        outage_log.warning("Rate limit not counted (cache unavailable), let through: %s", scope)
+        return
+    if usage is not None and usage["should_limit"]:
+        raise RateLimitExceeded(usage["time_left"])
+
+
+def _usage(request, scope, rate, key):
+    return get_usage(
         request,
         group=f"api:{scope}",
         key=lambda group, request: key,
         rate=rate,
         increment=True,
     )
-    if usage is not None and usage["should_limit"]:
-        raise RateLimitExceeded(usage["time_left"])
 
 
 class ApiRateThrottle(BaseThrottle):

@@ -1,12 +1,21 @@
-"""Liveness that means something: the site answers only when its database and cache do."""
+"""Health checks.
+
+`/healthz` (readiness): 200 only when the database and the cache answer, 503 otherwise, so
+a load balancer can tell a Redis outage. Most pages still answer during one (core/cache.py
+makes Redis a fast path), but this check says the site is degraded.
+
+`livez` (liveness): 200 whenever the process answers at all, touching neither the database
+nor Redis, so an orchestrator does not restart healthy web processes because Redis is down.
+"""
 
 import logging
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.cache import outage_log, reachable
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +32,13 @@ def _database_ok():
 
 def _cache_ok():
     try:
-        cache.set("healthz", "ok", timeout=5)
-        return cache.get("healthz") == "ok"
-    except Exception:  # any client error means "not healthy", which is the answer we report
-        logger.exception("healthz: cache check failed")
+        ok = reachable()
+    except Exception as exc:  # any client error means "not healthy", which is the answer
+        outage_log.warning("healthz: cache check failed: %r", exc)
         return False
+    if not ok:
+        outage_log.warning("healthz: cache unreachable")
+    return ok
 
 
 @never_cache
@@ -39,3 +50,9 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@never_cache
+@require_GET
+def livez(request):
+    return JsonResponse({"status": "ok"})

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "marketplace.middleware.RequestLogMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Redis unreachable where it is needed: 503 + Retry-After, not a 500 (core/unavailable.py).
+    "core.unavailable.ServiceUnavailableMiddleware",
     "core.api.errors.ApiJsonErrorsMiddleware",
     # Above SecurityMiddleware, so its HTTP-to-HTTPS redirect carries them like any answer.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -164,12 +166,21 @@ if IS_SQLITE:
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    # Redis is a fast path only (core/cache.py): unreachable, a read is a miss and a write
+    # is dropped (its key deleted once Redis is back), logged once a minute; short socket
+    # timeouts so a Redis that drops packets cannot hang requests. See docs/deploy.md.
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "mp"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "core.cache.OutageTolerantClient",
+                "SOCKET_CONNECT_TIMEOUT": float(env("REDIS_CONNECT_TIMEOUT", "0.5")),
+                "SOCKET_TIMEOUT": float(env("REDIS_TIMEOUT", "0.5")),
+                # After a failure, seconds before this process tries Redis again.
+                "RETRY_SECONDS": float(env("REDIS_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:

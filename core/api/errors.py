@@ -19,6 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
 from core.errors import DomainError, InvalidInput, NotFound, RateLimited
+from core.unavailable import DETAIL as UNAVAILABLE_DETAIL
+from core.unavailable import UNAVAILABLE_ERRORS, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ STATUS_DETAILS = {
     413: "Request body too large.",
     429: "Too many requests. Try again later.",
     500: "Server error. It has been logged; try again later.",
+    503: UNAVAILABLE_DETAIL,
 }
 
 
@@ -152,6 +155,13 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return respond(request, 413, STATUS_DETAILS[413])
+
+    def unavailable(request, exc):
+        # Redis unreachable where it is needed (core/unavailable.py): 503 + Retry-After.
+        return unavailable_response(request, exc)
+
+    for error_class in UNAVAILABLE_ERRORS:
+        api.add_exception_handler(error_class, unavailable)
 
     @api.exception_handler(SuspiciousOperation)
     def suspicious(request, exc):
