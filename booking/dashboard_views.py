@@ -1,8 +1,10 @@
 """Booking pages for providers: requests and agenda, availability, the private calendar feed."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,34 +19,97 @@ from . import ics, selectors, services
 from .forms import ScheduleSettingsForm, TimeOffForm, WeeklyHoursForm
 from .models import Booking, BookingStatus, ProviderSchedule, TimeOff
 
+# A page of either list stays small however many bookings a provider has (issue #17).
+REQUESTS_PER_PAGE = 20
+AGENDA_PER_PAGE = 50
+
 
 @provider_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def provider_dashboard(request):
     provider = request.user.provider_profile
     schedule = services.ensure_schedule(provider=provider)
     today = timezone.now().astimezone(schedule.zone).date()
-    span = 7 if request.GET.get("agenda") == "week" else 1
-    requests = list(selectors.provider_requests(provider=provider))
-    for booking in requests:
-        booking.quick_actions = services.quick_actions(booking, request.user)
-    context = {
-        "profile": provider,
-        "requests": requests,
-        "requests_count": len(requests),
-        "agenda": selectors.provider_agenda(provider=provider, start=today, days=span),
-        "span": span,
-        "today": today,
-        "schedule": schedule,
-        "feed_url": request.build_absolute_uri(
-            reverse("booking:calendar_feed", args=[schedule.calendar_token])
-        ),
+    week = request.GET.get("agenda") == "week"
+    span = 7 if week else 1
+    # An HTMX swap of one region (a page of requests, the agenda reloading after an answer)
+    # reads only that region's list; the other's page is carried in the links as asked.
+    target = request.htmx.target if request.htmx else None
+    regions = {target} if target in ("requests", "agenda") else {"requests", "agenda"}
+    state = {
+        "week": week,
+        "requests_page": _asked_page(request.GET.get("requests_page")),
+        "agenda_page": _asked_page(request.GET.get("agenda_page")),
     }
+    # get_page clamps: a page past the last (an old link, followed after answering requests)
+    # shows the last page, and one that isn't a number the first, never an error. Each list
+    # costs one COUNT and one page of rows, whatever its length.
+    requests = agenda = None
+    if "requests" in regions:
+        requests = Paginator(selectors.provider_requests(provider=provider), REQUESTS_PER_PAGE)
+        requests = requests.get_page(request.GET.get("requests_page"))
+        for booking in requests:
+            booking.quick_actions = services.quick_actions(booking, request.user)
+        state["requests_page"] = requests.number
+    if "agenda" in regions:
+        agenda = selectors.provider_agenda(provider=provider, start=today, days=span)
+        agenda = Paginator(agenda, AGENDA_PER_PAGE).get_page(request.GET.get("agenda_page"))
+        state["agenda_page"] = agenda.number
+
+    def url(**changes):
+        return _dashboard_url(**(state | changes))
+
+    context = {"profile": provider, "span": span, "today": today, "schedule": schedule}
+    if requests is not None:
+        context |= {
+            "requests": requests,
+            "requests_count": requests.paginator.count,
+            "requests_pager": _pager(requests, lambda number: url(requests_page=number)),
+        }
+    if agenda is not None:
+        context |= {
+            "agenda": agenda,
+            "agenda_count": agenda.paginator.count,
+            "agenda_pager": _pager(agenda, lambda number: url(agenda_page=number)),
+            # Where the agenda reloads itself from on `booking-changed`: this page of it.
+            "agenda_url": url(),
+            "agenda_switch_url": url(week=not week, agenda_page=1),
+        }
     template = "booking/provider_dashboard.html"
-    if request.htmx and request.htmx.target == "agenda":
-        template += "#agenda"
+    if regions != {"requests", "agenda"}:
+        return render(request, f"{template}#{target}", context)
+    context["feed_url"] = request.build_absolute_uri(
+        reverse("booking:calendar_feed", args=[schedule.calendar_token])
+    )
     return render(request, template, context)
+
+
+def _asked_page(number: str | None) -> int:
+    """The page number a link asked for, 1 unless it is a positive whole number."""
+    return int(number) if number and number.isascii() and number.isdigit() and int(number) else 1
+
+
+def _dashboard_url(*, week: bool, requests_page: int, agenda_page: int) -> str:
+    """The dashboard's address showing this state; today and first pages are the defaults."""
+    query = {
+        "agenda": "week" if week else None,
+        "requests_page": requests_page if requests_page > 1 else None,
+        "agenda_page": agenda_page if agenda_page > 1 else None,
+    }
+    query = urlencode({name: value for name, value in query.items() if value is not None})
+    return reverse("booking:provider_dashboard") + (f"?{query}" if query else "")
+
+
+def _pager(page, url_for) -> dict | None:
+    """The previous and next links of a list's page; None when the list fits on one page."""
+    if not page.has_other_pages():
+        return None
+    return {
+        "page": page,
+        "previous_url": url_for(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": url_for(page.next_page_number()) if page.has_next() else None,
+    }
 
 
 @provider_required
