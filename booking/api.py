@@ -101,7 +101,13 @@ def service_slots(request, service_id: int, query: Query[SlotsQueryIn]):
 def _bookable_service(service_id: int) -> Service:
     # Any service, not only listed ones: the service layer says why a paused service or
     # one of a provider not verified cannot be booked.
-    service = Service.objects.select_related("provider__user").filter(pk=service_id).first()
+    # With what booking it needs (schedule, served cities) in the same reads.
+    service = (
+        Service.objects.select_related("provider__user", "provider__schedule")
+        .prefetch_related("provider__cities")
+        .filter(pk=service_id)
+        .first()
+    )
     if service is None:
         raise ValidationError({"service": ["There is no service with this id."]})
     return service
@@ -174,7 +180,7 @@ def create_booking(request, payload: BookingIn):
         raise PermissionDenied(CUSTOMERS_ONLY)
     service = _bookable_service(payload.service)
     city = _service_city(service, payload.service_city)
-    zone = selectors.schedule_for(service.provider).zone
+    zone = selectors.schedule_for(service.provider, as_read=True).zone
     starts_at = _requested_start(payload, zone)
     booking = services.create_booking(
         customer=request.user,
@@ -187,7 +193,8 @@ def create_booking(request, payload: BookingIn):
         customer_notes=payload.customer_notes,
         estimated_duration_minutes=payload.estimated_duration_minutes,
     )
-    return Status(201, _detail(request, booking.booking_reference))
+    # Answered from the row just written (its related rows and history are in hand).
+    return Status(201, selectors.with_known_history(booking, booking.history_so_far))
 
 
 def _requested_start(payload: BookingIn, zone) -> dt.datetime:

@@ -44,10 +44,12 @@ def _send(booking, recipient, kind, title, *, body, event):
     )
 
 
-def booking_changed(booking, *, from_status, to_status, by, notes, rescheduled):
-    """Notify the other side of a change (both sides when the system or an admin made it)."""
+def booking_changed(booking, *, change_id, from_status, to_status, by, notes, rescheduled):
+    """Notify the other side of a change (both sides when the system or an admin made it).
+
+    `change_id` is the change's history row: each change of a booking is one event."""
     customer, provider_user = booking.customer, booking.provider.user
-    event = f"{booking.history.count()}:{to_status}"  # each change of a booking is one event
+    event = f"{change_id}:{to_status}"
     if rescheduled:
         for recipient in {customer, provider_user} - {by}:
             _send(

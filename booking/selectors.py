@@ -70,9 +70,19 @@ def default_time_zone(provider: ServiceProviderProfile) -> str:
     return settings.TIME_ZONE
 
 
-def schedule_for(provider: ServiceProviderProfile) -> ProviderSchedule:
-    """The provider's schedule, or an unsaved one with the defaults; never writes."""
-    schedule = ProviderSchedule.objects.filter(provider=provider).first()
+def schedule_for(provider: ServiceProviderProfile, *, as_read: bool = False) -> ProviderSchedule:
+    """The provider's schedule, or an unsaved one with the defaults; never writes.
+
+    `as_read=True`: the one the caller read with `select_related("schedule")` in this request
+    (no query). Otherwise it is read afresh, since a provider instance may hold a schedule
+    cached before the schedule's last change."""
+    if as_read and ServiceProviderProfile.schedule.is_cached(provider):
+        try:
+            schedule = provider.schedule
+        except ProviderSchedule.DoesNotExist:
+            schedule = None
+    else:
+        schedule = ProviderSchedule.objects.filter(provider=provider).first()
     return schedule or ProviderSchedule(provider=provider, time_zone=default_time_zone(provider))
 
 
@@ -438,6 +448,16 @@ def bookings_visible_to(user) -> QuerySet:
     if user.is_provider:
         return bookings.filter(provider__user=user)
     return bookings.filter(customer=user)
+
+
+def with_known_history(booking: Booking, entries: list[BookingStatusHistory]) -> Booking:
+    """`booking` with `entries` as its prefetched history (all of it, as just written), so a
+    detail answer reads nothing more."""
+    history = booking.history.all()
+    history._result_cache = list(entries)
+    history._prefetch_done = True
+    booking._prefetched_objects_cache = {"history": history}
+    return booking
 
 
 def booking_for_user(*, user, reference: str) -> Booking:

@@ -315,7 +315,14 @@ def _announce_change(*, booking_id, reference, from_status, to_status, by_id):
 
 
 def _booking_changed(
-    booking: Booking, *, from_status: str, to_status: str, by, notes: str, rescheduled: bool
+    booking: Booking,
+    *,
+    change_id: int,
+    from_status: str,
+    to_status: str,
+    by,
+    notes: str,
+    rescheduled: bool,
 ) -> None:
     """Every booking change passes here once, inside its transaction.
 
@@ -324,6 +331,7 @@ def _booking_changed(
     """
     booking_notifications.booking_changed(
         booking,
+        change_id=change_id,
         from_status=from_status,
         to_status=to_status,
         by=by,
@@ -344,8 +352,8 @@ def _booking_changed(
 
 def _record(
     booking, *, from_status, to_status, by, notes="", at: datetime, rescheduled=False
-) -> None:
-    BookingStatusHistory.objects.create(
+) -> BookingStatusHistory:
+    entry = BookingStatusHistory.objects.create(
         booking=booking,
         from_status=from_status,
         to_status=to_status,
@@ -355,12 +363,14 @@ def _record(
     )
     _booking_changed(
         booking,
+        change_id=entry.pk,
         from_status=from_status,
         to_status=to_status,
         by=by,
         notes=notes,
         rescheduled=rescheduled,
     )
+    return entry
 
 
 # Schedules -----------------------------------------------------------------------------------
@@ -606,13 +616,14 @@ def _place(booking: Booking, starts_at: datetime, duration, schedule: ProviderSc
 # Creating ------------------------------------------------------------------------------------
 
 
-def _unique_reference() -> str:
-    # 30**8 references: a clash is about one in 6.6e11 per existing booking, so a retry is
-    # practically never needed; the unique constraint stays the guarantee.
-    while True:
-        reference = Booking._meta.get_field("booking_reference").default()
-        if not Booking.objects.filter(booking_reference=reference).exists():
-            return reference
+def _new_reference() -> str:
+    # 30**8 references: a clash is about one in 6.6e11 per existing booking, so nothing is
+    # read to avoid one; the unique constraint refuses it and create_booking tries again.
+    return Booking._meta.get_field("booking_reference").default()
+
+
+def _reference_taken(error: IntegrityError) -> bool:
+    return "booking_reference" in (_violated_constraint(error) or "")
 
 
 def _check_may_book(customer, service: Service) -> None:
@@ -660,7 +671,8 @@ def _clean_request(
         ),
         "service_city": city,
     }
-    if not provider.cities.filter(pk=city.pk).exists():
+    # all(): the caller's prefetched cities when it read them (the API does), else one query.
+    if city.pk not in {served.pk for served in provider.cities.all()}:
         served = ", ".join(str(served) for served in provider.cities.all()) or "no cities yet"
         raise BookingError(
             f"{provider.display_name} doesn't work in {city}. They serve: {served}.",
@@ -676,7 +688,7 @@ def _insert_request(
     of the finder's locked schedule, with its first history row."""
     service, schedule = finder.service, finder.schedule
     booking = Booking(
-        booking_reference=_unique_reference(),
+        booking_reference=_new_reference(),
         customer=customer,
         provider=service.provider,
         service=service,
@@ -696,7 +708,9 @@ def _insert_request(
     )
     _place(booking, starts_at, finder.duration, schedule)
     booking.save(force_insert=True)
-    _record(booking, from_status="", to_status=S.PENDING, by=customer, at=now)
+    entry = _record(booking, from_status="", to_status=S.PENDING, by=customer, at=now)
+    # The new booking's whole history, so an answer built from it needs no second read.
+    booking.history_so_far = [entry]
     return booking
 
 
@@ -732,16 +746,27 @@ def create_booking(
         notes=customer_notes,
     )
     now = (now or timezone.now()).astimezone(UTC)
-    return _claim_slot(
-        service.provider_id,
-        starts_at,
-        check=lambda schedule: _day_finder(
-            schedule, service, starts_at, now, duration_minutes=duration
-        ),
-        write=lambda finder: _insert_request(
-            finder, starts_at, customer=customer, duration_minutes=duration, now=now, **typed
-        ),
-    )
+    for attempt in range(3):
+        try:
+            return _claim_slot(
+                service.provider_id,
+                starts_at,
+                check=lambda schedule: _day_finder(
+                    schedule, service, starts_at, now, duration_minutes=duration
+                ),
+                write=lambda finder: _insert_request(
+                    finder,
+                    starts_at,
+                    customer=customer,
+                    duration_minutes=duration,
+                    now=now,
+                    **typed,
+                ),
+            )
+        except IntegrityError as error:
+            if not _reference_taken(error) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # Changing ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from datetime import timedelta
 import redis
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -43,20 +43,53 @@ def notify(*, recipient, kind, event_key, title, body="", url="") -> Notificatio
     that refuses the email after commit is logged, never raised: the row is owed, and the
     sweeper sends it.
     """
-    notification, created = Notification.objects.get_or_create(
+    notification = Notification(
         recipient=recipient,
         event_key=event_key,
-        defaults={
-            "kind": kind,
-            "title": title,
-            "body": body,
-            "url": url,
-            "email_next_attempt_at": _sweep_time(timezone.now()),
-        },
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        email_next_attempt_at=_sweep_time(timezone.now()),
     )
-    if created:
+    if _insert_once(notification):
         transaction.on_commit(lambda: enqueue_email(notification.pk))
-    return notification
+        return notification
+    return Notification.objects.get(recipient=recipient, event_key=event_key)
+
+
+def _insert_once(notification: Notification) -> bool:
+    """Insert the row unless its recipient already has one for this event; True if inserted.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING, PostgreSQL and SQLite alike) where
+    get_or_create takes four (a read, a savepoint, the insert, its release) on every
+    booking change.
+    """
+    connection = connections[router.db_for_write(Notification)]
+    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(field.pre_save(notification, add=True), connection)
+        for field in fields
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    conflict = ", ".join(
+        quote(Notification._meta.get_field(name).column) for name in ("recipient", "event_key")
+    )
+    sql = (
+        f"INSERT INTO {quote(Notification._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {quote(Notification._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    notification.pk = row[0]
+    notification._state.adding = False
+    notification._state.db = connection.alias
+    return True
 
 
 def enqueue_email(notification_id: int) -> bool:
