@@ -74,13 +74,13 @@ def refresh_token(request, payload: RefreshIn):
 
 @router.post(
     "/logout/",
-    response={204: None, 401: ErrorOut, 429: ErrorOut},
+    response={204: None, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
     summary="Log out: revoke a refresh token and the access tokens issued with it",
     description="Ends the API session of the refresh token in the body or, without one, of "
     "the access token sent as `Authorization: Bearer`: its refresh token and every access "
     "token issued in that session stop working at once (other devices stay logged in). "
     "204 also when that session had already ended; 401 when neither is a valid token "
-    "(malformed, badly signed or expired).",
+    '(malformed, badly signed or expired); 400 for a body that is not `{"refresh": "..."}`.',
 )
 def logout(request, payload: LogoutIn | None = OPTIONAL_LOGOUT_BODY):
     access = get_authorization_credential(

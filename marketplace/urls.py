@@ -5,7 +5,7 @@ from django.urls import include, path
 from accounts.rate_limited import handler429  # noqa: F401  (allauth answers its rate limits with it)
 
 from .api import api
-from .health import healthz
+from .health import healthz, livez
 
 admin.site.site_header = "Marketplace administration"
 admin.site.site_title = "Marketplace admin"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
 ]
 
 if settings.BENCH_BASELINE:

@@ -9,7 +9,7 @@ import unicodedata
 from typing import ClassVar
 
 from ninja import Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 MULTILINE_ALLOWED = frozenset("\n\r\t")
 
@@ -23,10 +23,19 @@ def control_character(value: str, *, multiline: bool) -> str | None:
 
 
 class InputSchema(Schema):
-    """Base of every API input (bodies and query strings): each text field refuses control
-    characters; the names in MULTILINE may hold line breaks and tabs."""
+    """Base of every API input (bodies and query strings): a JSON object, whose text fields
+    refuse control characters; the names in MULTILINE may hold line breaks and tabs."""
 
     MULTILINE: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        # ninja's Schema would read attributes off anything (a list gives every default);
+        # it hands validators its DjangoGetter wrapper, whose `_obj` is what was sent.
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("Send a JSON object.")
+        return data
 
     @field_validator("*", mode="after")
     @classmethod

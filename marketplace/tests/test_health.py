@@ -39,3 +39,10 @@ def test_healthz_is_unavailable_when_the_database_is_down(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["checks"]["database"] is False
+
+
+def test_livez_answers_without_the_database_or_the_cache(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("livez"))
+
+    assert response.status_code == 200

@@ -113,10 +113,20 @@ SITE = {
             Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post"),
         ],
     ),
-    "booking:book_date": (lambda w: {"service_pk": w.a.service.pk}, [Ask(every(200))]),
+    # Anyone signed out may browse the free times; a signed-in provider or admin is told
+    # at the first step that bookings come from customer accounts.
+    "booking:book_date": (
+        lambda w: {"service_pk": w.a.service.pk},
+        [Ask(row(200, 200, 200, 403, 403, 403, 403))],
+    ),
     "booking:book_time": (
         lambda w: {"service_pk": w.a.service.pk},
-        [Ask(every(200), query=lambda w: f"date={w.a.free_slot.date().isoformat()}")],
+        [
+            Ask(
+                row(200, 200, 200, 403, 403, 403, 403),
+                query=lambda w: f"date={w.a.free_slot.date().isoformat()}",
+            )
+        ],
     ),
     "booking:book_details": (
         lambda w: {"service_pk": w.a.service.pk},
@@ -254,6 +264,7 @@ SITE = {
     "api:openapi-view": (None, [Ask(every(200))]),
     "api:api-root": (None, [Ask(every(404))]),
     "healthz": (None, [Ask(every(200))]),
+    "livez": (None, [Ask(every(200))]),
     # Development only (DEBUG): uploaded files; nothing is uploaded here.
     "^media/(?P<path>.*)$": (lambda w: {"path": "nothing-here.png"}, [Ask(every(404))]),
 }
