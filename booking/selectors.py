@@ -14,10 +14,12 @@ Slot rules, shared by the HTML flow, the API and the service layer's re-check:
   beyond today + max_advance_days.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import accumulate
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -162,6 +164,11 @@ class SlotFinder:
         self.windows = self._load_windows()
         self.days_off = self._load_days_off()
         self.busy = self._load_busy(rescheduling)
+        # For _is_busy's binary search: starts ascending, and the latest end among the
+        # intervals up to each one (intervals may overlap where no constraint keeps them
+        # apart, as on SQLite), so one lookup answers for any number of bookings.
+        self._busy_starts = [busy_start for busy_start, _ in self.busy]
+        self._latest_ends = list(accumulate((busy_end for _, busy_end in self.busy), max))
 
     # Loading -----------------------------------------------------------------------------
 
@@ -214,8 +221,11 @@ class SlotFinder:
     # Computing ---------------------------------------------------------------------------
 
     def _is_busy(self, start: datetime) -> bool:
+        """Whether [start, start + duration + buffer) overlaps a booking: the latest end of
+        the bookings starting before its end lies after its start."""
         end = start + self.blocked
-        return any(busy_start < end and start < busy_end for busy_start, busy_end in self.busy)
+        before_end = bisect_left(self._busy_starts, end)
+        return before_end > 0 and self._latest_ends[before_end - 1] > start
 
     def _candidates(self, day: date):
         """Every start the working hours of `day` allow, notice and horizon aside."""
