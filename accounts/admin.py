@@ -194,8 +194,13 @@ class ServiceProviderProfileAdmin(VerificationDecisionActions, admin.ModelAdmin)
             VerificationStatus.VERIFIED,
             title="Verify providers without an application",
             form_class=VerificationWithoutApplicationReasonForm,
-            template="accounts/admin/verify_without_application.html",
             confirm="confirm_verification",
+            decision_class="without-application",
+            intro="Each provider below is verified even without a pending application with its "
+            "documents: their services join search at once and they are told by email and on "
+            "their dashboard. Your reason is recorded with the decision, in their verification "
+            "history.",
+            submit_label="Verify with this reason",
         )
 
     @admin.action(

@@ -30,7 +30,7 @@ class VerificationDecisionActions:
     the provider's services and notifies them. Rejecting first asks for the reason.
     """
 
-    rejection_template = "admin/accounts/verification_rejection.html"
+    reason_template = "admin/accounts/decision_with_reason.html"
 
     def decision_targets(self, queryset):
         """(provider, application or None) for each selected row."""
@@ -64,12 +64,25 @@ class VerificationDecisionActions:
             VerificationStatus.REJECTED,
             title=title,
             form_class=RejectionReasonForm,
-            template=self.rejection_template,
             confirm="confirm_rejection",
+            decision_class="rejection",
+            intro="Each provider below is rejected (or loses their verification), their services "
+            "leave search at once, and they are told the reason by email and on their dashboard.",
+            submit_label="Reject with this reason",
         )
 
     def decide_with_reason(
-        self, request, queryset, status, *, title, form_class, template, confirm
+        self,
+        request,
+        queryset,
+        status,
+        *,
+        title,
+        form_class,
+        confirm,
+        decision_class,
+        intro,
+        submit_label,
     ):
         """Ask for the reason on a confirmation page (posting `confirm` back), then decide."""
         form = form_class(request.POST if confirm in request.POST else None)
@@ -84,8 +97,12 @@ class VerificationDecisionActions:
             "form": form,
             "action": request.POST.get("action", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "confirm": confirm,
+            "decision_class": decision_class,
+            "intro": intro,
+            "submit_label": submit_label,
         }
-        return TemplateResponse(request, template, context)
+        return TemplateResponse(request, self.reason_template, context)
 
 
 def document_links(document):

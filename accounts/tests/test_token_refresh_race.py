@@ -5,14 +5,12 @@ barrier, so the refreshes genuinely overlap (the pattern of booking/tests/test_c
 `transaction=True` lets the threads see the committed log-in.
 """
 
-import threading
-
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.test import Client
 
 from accounts.models import ApiSession
+from tests.concurrency import race
 
 from .api_helpers import ME, REFRESH, bearer, log_in, post
 from .factories import CustomerFactory
@@ -20,29 +18,6 @@ from .factories import CustomerFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 10
-
-
-def race(calls):
-    """Run every call at once, each in a thread with its own connection; results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # collected and asserted on below, never hidden
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a refresh thread hung"
-    return results
 
 
 def refresh_with(token):

@@ -5,17 +5,17 @@ requests genuinely overlap. `transaction=True` lets the threads see the committe
 (the flush at the end is made good for later tests by the suite's conftest).
 """
 
-import threading
 from datetime import time
 
 import psycopg
 import pytest
-from django.db import IntegrityError, OperationalError, connection
+from django.db import IntegrityError, OperationalError
 
 from accounts.tests.factories import CustomerFactory
 from booking import services
 from booking.models import Booking, BookingStatusHistory
 from booking.services import SlotTaken
+from tests.concurrency import race
 
 from .factories import BookingFactory, bookable_service, booking_input, local
 
@@ -23,29 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 50
 TUESDAY_10 = local(2026, 3, 3, 10)
-
-
-def race(calls):
-    """Run every call at once, each in a thread with its own connection; results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # collected and asserted on below, never hidden
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a booking thread hung"
-    return results
 
 
 def _deadlock(error):

@@ -10,9 +10,9 @@ import pytest
 
 from accounts.tests.factories import AdminFactory
 from booking.tests.factories import bookable_service
-from booking.tests.test_concurrency import race
 from reviews import selectors, services
 from reviews.models import Review
+from tests.concurrency import race
 
 from .factories import ReviewFactory, answers, completed_booking
 
