@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -48,6 +48,9 @@ def _done(request, message):
 @require_POST
 @vary_on_headers("HX-Request")
 def mark_read(request, pk):
+    if not selectors.notifications_for(request.user).filter(pk=pk).exists():
+        # Someone else's is as absent as one that never existed; nothing is changed.
+        raise Http404("No such notification.")
     services.mark_read(user=request.user, notification_id=pk)
     return _done(request, "Marked as read.")
 

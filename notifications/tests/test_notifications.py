@@ -157,10 +157,9 @@ def test_nobody_can_mark_someone_elses_notification(client):
 
     response = client.post(reverse("notifications:mark_read", args=[theirs.pk]))
 
-    # Answered like any mark-read (back to the list), not by the login page: the request
-    # reached the rule that leaves another user's notification alone.
-    assert response.status_code == 302
-    assert response["Location"] == reverse("notifications:list")
+    # Not found, as one that never existed (not the login page, not "Marked as read."):
+    # the request reached the rule that leaves another user's notification alone.
+    assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
 

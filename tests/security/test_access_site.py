@@ -232,8 +232,11 @@ SITE = {
     "notifications:unread_badge": (None, [Ask(signed_in(200))]),
     "notifications:mark_read": (
         lambda w: {"pk": w.a.notification.pk},
-        # Marking someone else's notification read is a no-op (checked: A's stays unread).
-        [Ask(POST_ONLY), Ask(signed_in(REDIRECT), method="post")],
+        # Customer A's own; anyone else's is a 404 and stays unread.
+        [
+            Ask(POST_ONLY),
+            Ask(row(LOGIN, REDIRECT, 404, 404, 404, 404, 404), method="post"),
+        ],
     ),
     "notifications:mark_all_read": (
         None,
