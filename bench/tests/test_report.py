@@ -110,3 +110,19 @@ def test_the_baseline_view_answers_ok():
 @pytest.mark.django_db
 def test_the_baseline_is_not_mounted_unless_the_benchmark_turns_it_on(client):
     assert client.get("/bench/ok").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_benchmark_names_the_servers_settings_and_which_are_untuned():
+    from django.db import connection
+
+    from bench.postgres_settings import SETTINGS, describe, server_settings, untuned
+
+    values = server_settings(connection)
+
+    assert set(values) == set(SETTINGS) and all(values.values())
+    line = describe(values)
+    assert all(f"{name}={value}" in line for name, value in values.items())
+    # The suite's server is this machine's, on PostgreSQL's shared_buffers default.
+    assert ("shared_buffers" in untuned(values)) == (values["shared_buffers"] == "128MB")
+    assert describe({**values, "shared_buffers": "128MB"}).endswith("see docs/deploy.md)")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from huey.contrib.djhuey import HUEY
 
 from bench import report, workload
+from bench.postgres_settings import describe, server_settings
 from bench.server import Gunicorn, production_environment
 from catalog.models import Service
 
@@ -230,6 +232,7 @@ class Command(BaseCommand):
             + ", ".join(f"RSS {w['rss_mb']:.0f} MB (PSS {w['pss_mb']:.0f} MB)" for w in memory)
         )
         self.stdout.write(f"Errors logged by the server: {server_errors}")
+        self.stdout.write(describe(server_settings(connection)))
         self.stdout.write("Targets:\n" + report.format_targets(checks))
         return checks
 
@@ -252,6 +255,7 @@ class Command(BaseCommand):
             worker_memory=memory,
             server_errors_logged=server_errors,
             targets=checks,
+            postgres_settings=server_settings(connection),
         )
         output_dir = Path(options["output_dir"])
         output_dir.mkdir(parents=True, exist_ok=True)

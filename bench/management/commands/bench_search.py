@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import City
+from bench.postgres_settings import describe, server_settings
 from catalog.forms import SearchForm
 from catalog.models import Service, ServiceCategory
 from catalog.selectors import search_services
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         client = Client()
         rows, slowest = [], None
         self.stdout.write(f"{Service.objects.filter(is_listed=True).count():,} listed services")
+        self.stdout.write(describe(server_settings(connection)))
         self.stdout.write(f"{'query':<24}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'results':>10}")
         for name, params in QUERY_MIX.items():
             params = {
