@@ -53,7 +53,9 @@ def provider_dashboard(request):
             booking.quick_actions = services.quick_actions(booking, request.user)
         state["requests_page"] = requests.number
     if "agenda" in regions:
-        agenda = selectors.provider_agenda(provider=provider, start=today, days=span)
+        agenda = selectors.provider_agenda(
+            provider=provider, start=today, days=span, schedule=schedule
+        )
         agenda = Paginator(agenda, AGENDA_PER_PAGE).get_page(request.GET.get("agenda_page"))
         state["agenda_page"] = agenda.number
 

@@ -429,9 +429,12 @@ def provider_requests(*, provider: ServiceProviderProfile) -> QuerySet:
     )
 
 
-def provider_agenda(*, provider: ServiceProviderProfile, start: date, days: int = 1) -> QuerySet:
-    """Confirmed, running and completed jobs on `days` local dates from `start` (today, a week)."""
-    zone = schedule_for(provider).zone
+def provider_agenda(
+    *, provider: ServiceProviderProfile, start: date, days: int = 1, schedule=None
+) -> QuerySet:
+    """Confirmed, running and completed jobs on `days` local dates from `start` (today, a
+    week); pass the `schedule` the caller already read to spare reading it again."""
+    zone = (schedule or schedule_for(provider)).zone
     since = datetime.combine(start, time.min, tzinfo=zone)
     until = datetime.combine(start + timedelta(days=days), time.min, tzinfo=zone)
     return (
