@@ -5,7 +5,10 @@ from . import services
 
 
 def provider_listing_changed(sender, *, provider, verification_changed, **kwargs):
+    # Which cities have a verified provider may differ either way.
+    catalog_cache.invalidate_cities()
     if verification_changed:
         services.sync_provider_listings(provider=provider)
     else:
-        catalog_cache.invalidate_listings()  # the cities customers can filter by may differ
+        # The profile's name and details show on every card of the provider's services.
+        catalog_cache.invalidate_listings()

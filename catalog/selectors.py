@@ -145,22 +145,24 @@ def _shared_category_tree() -> CategoryTree:
 
 
 def city_choices() -> list[tuple[str, str]]:
-    """(slug, label) of cities where at least one verified provider works, cached."""
-    return catalog_cache.remembered("cities", _shared_city_choices)
+    """(slug, label) of cities where at least one verified provider works, cached under the
+    city list's own generation (bumped when a provider's cities or verification change)."""
+    return catalog_cache.remembered("cities", _shared_city_choices, scope=catalog_cache.CITIES)
 
 
-def _shared_city_choices() -> list[tuple[str, str]]:
-    key = catalog_cache.generational_key("cities")
-    choices = cache.get(key)
-    if choices is None:
-        choices = [
-            (city.slug, str(city))
-            for city in City.objects.filter(
-                providers__verification_status=VerificationStatus.VERIFIED
-            ).distinct()
-        ]
-        cache.set(key, choices, catalog_cache.TREE_TIMEOUT)
-    return choices
+def _shared_city_choices():
+    return catalog_cache.stale_while_recomputing(
+        "cities", _city_choices, scope=catalog_cache.CITIES, timeout=catalog_cache.TREE_TIMEOUT
+    )
+
+
+def _city_choices() -> list[tuple[str, str]]:
+    return [
+        (city.slug, str(city))
+        for city in City.objects.filter(
+            providers__verification_status=VerificationStatus.VERIFIED
+        ).distinct()
+    ]
 
 
 # --- Listings ----------------------------------------------------------------------
@@ -475,21 +477,35 @@ def marketplace_figures() -> dict:
     }
 
 
+def home_figures():
+    """marketplace_figures, cached until the listings change; while one process recomputes
+    them the others serve the last figures (wrapped in catalog_cache.Stale)."""
+    return catalog_cache.stale_while_recomputing(
+        "figures",
+        marketplace_figures,
+        scope=catalog_cache.LISTINGS,
+        timeout=catalog_cache.PAGE_TIMEOUT,
+    )
+
+
 def home_page() -> dict:
     """Featured services and figures for the home page, cached until the catalog changes."""
     return catalog_cache.remembered("home", _shared_home_page)
 
 
-def _shared_home_page() -> dict:
+def _shared_home_page():
     key = catalog_cache.generational_key("home")
     data = cache.get(key)
     if data is None:
+        figures = home_figures()
         data = {
             "featured": list(
                 public_services().filter(is_featured=True).order_by("-created_at")[:8]
             ),
-            "figures": marketplace_figures(),
+            "figures": catalog_cache.fresh(figures),
         }
+        if isinstance(figures, catalog_cache.Stale):
+            return catalog_cache.Stale(data)  # not kept: the next request looks again
         cache.set(key, data, catalog_cache.PAGE_TIMEOUT)
     return data
 

@@ -153,8 +153,8 @@ def _move_figures(review: Review, change: dict[str, int]) -> None:
         owner_model.objects.filter(pk=owner_id).update(
             rating_average=summary.rating_average, review_count=summary.review_count
         )
-    # Listings show averages and counts (search results, the home page).
-    catalog_cache.invalidate_listings()
+    # Only this service's and provider's ratings moved: no global bump (see the function).
+    catalog_cache.ratings_changed(service_id=review.service_id, provider_id=review.provider_id)
 
 
 # --- Notifications -----------------------------------------------------------------------
