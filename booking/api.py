@@ -40,6 +40,7 @@ from .schemas import (
     SlotTakenOut,
     StatusChangeIn,
 )
+from .slots import slot_fields
 
 router = Router(tags=["bookings"])
 
@@ -91,7 +92,7 @@ def service_slots(request, service_id: int, query: Query[SlotsQueryIn]):
         "service": service.pk,
         "date": day,
         "time_zone": schedule.time_zone,
-        "slots": [selectors.slot_fields(slot) for slot in slots],
+        "slots": [slot_fields(slot) for slot in slots],
     }
 
 

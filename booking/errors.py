@@ -2,6 +2,8 @@
 
 from core.errors import Conflict, DomainError, Forbidden
 
+from .slots import slot_fields
+
 
 class BookingError(DomainError):
     """A booking rule refused the request (400, naming `field` when one input is at fault);
@@ -18,8 +20,6 @@ class SlotTaken(BookingError, Conflict):
     @property
     def extra(self) -> dict:
         # So a client can offer the next free times at once.
-        from .selectors import slot_fields  # selectors raise these errors: import late
-
         return {"next_slots": [slot_fields(slot) for slot in self.next_slots]}
 
 

@@ -26,8 +26,8 @@ from .models import (
     booking_field_length,
 )
 
-# How the API writes a local time of day (slots too: selectors.slot_fields).
-from .selectors import local_time
+# How the API writes a local time of day (slots too: slots.slot_fields).
+from .slots import local_time
 
 PAGE_SIZE = 20
 

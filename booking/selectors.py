@@ -43,22 +43,6 @@ from .models import (
 # How many days `next_free_slots` loads at a time while looking ahead.
 _LOOKAHEAD_CHUNK_DAYS = 14
 
-TIME_FORMAT = "%H:%M"
-
-
-def local_time(moment: datetime | time) -> str:
-    """ "09:30": how the API writes a local time of day."""
-    return moment.strftime(TIME_FORMAT)
-
-
-def slot_fields(starts_at: datetime) -> dict:
-    """A free start (aware, in the provider's time zone) as the API writes a slot."""
-    return {
-        "starts_at": starts_at,
-        "scheduled_date": starts_at.date(),
-        "scheduled_time": local_time(starts_at),
-    }
-
 
 def default_time_zone(provider: ServiceProviderProfile) -> str:
     """The provider's own time zone if they chose one, else the (alphabetically) first city

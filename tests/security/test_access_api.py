@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from accounts.tests.factories import PASSWORD
-from booking.schemas import local_time
+from booking.slots import local_time
 
 from .matrix import Ask, check, every, row
 from .world import access_token

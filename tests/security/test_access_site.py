@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 from django.urls import reverse
 
-from booking.schemas import local_time
+from booking.slots import local_time
 
 from .matrix import (
     LOGIN,
