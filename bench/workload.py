@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
 from accounts.services import register_user
-from bench.management.commands.bench_search import QUERY_MIX
+from bench.search_matrix import search_matrix, zipf_sequence
 from booking.models import Booking
 from booking.selectors import SlotFinder
 from catalog.models import Service, ServiceCategory
@@ -35,17 +35,14 @@ def get(path: str, params: dict | None = None) -> str:
     return f"GET\t{path}?{urlencode(params)}" if params else f"GET\t{path}"
 
 
-def search_lines() -> list[str]:
-    """The catalog search benchmark's query mix (bench_search.QUERY_MIX), as page URLs."""
-    category = ServiceCategory.objects.filter(parent__isnull=True).order_by("ordering").first()
-    city = City.objects.order_by("name").first()
-    return [
-        get(
-            "/search/",
-            {k: v.format(category=category.slug, city=city.slug) for k, v in params.items()},
-        )
-        for params in QUERY_MIX.values()
-    ]
+SEARCH_REQUESTS = 4000
+
+
+def search_lines(seed: int = 2026) -> list[str]:
+    """The search row's requests: a skewed stream over the generated matrix
+    (bench/search_matrix.py), so popular searches repeat, as in life, and most are distinct."""
+    matrix = search_matrix(seed=seed, size=SEARCH_REQUESTS)
+    return [get("/search/", params) for params in zipf_sequence(matrix, SEARCH_REQUESTS, seed=seed)]
 
 
 def _sample(queryset, rng, size):
