@@ -504,7 +504,13 @@ def remove_time_off(*, provider: ServiceProviderProfile, time_off: TimeOff) -> N
 # Creating and moving bookings --------------------------------------------------------------------
 
 
-def _clean_text(value, *, field: str, label: str, max_length: int, required: bool) -> str:
+def _clean_text(
+    value, *, field: str, label: str, required: bool, max_length: int | None = None
+) -> str:
+    """`value` stripped, or a BookingError naming `field`; at most `max_length` characters,
+    by default what the Booking column `field` holds."""
+    if max_length is None:
+        max_length = booking_field_length(field)
     value = (value or "").strip()
     if required and not value:
         raise BookingError(f"Please enter the {label}.", field=field)
@@ -644,21 +650,18 @@ def _clean_request(
             address,
             field="service_address",
             label="address",
-            max_length=booking_field_length("service_address"),
             required=True,
         ),
         "service_postal_code": _clean_text(
             postal_code,
             field="service_postal_code",
             label="postal code",
-            max_length=booking_field_length("service_postal_code"),
             required=True,
         ),
         "service_state": _clean_text(
             state,
             field="service_state",
             label="state",
-            max_length=booking_field_length("service_state"),
             required=False,
         )
         or city.state,
@@ -746,27 +749,28 @@ def create_booking(
         notes=customer_notes,
     )
     now = (now or timezone.now()).astimezone(UTC)
-    for attempt in range(3):
+
+    def claim():
+        return _claim_slot(
+            service.provider_id,
+            starts_at,
+            check=lambda schedule: _day_finder(
+                schedule, service, starts_at, now, duration_minutes=duration
+            ),
+            write=lambda finder: _insert_request(
+                finder, starts_at, customer=customer, duration_minutes=duration, now=now, **typed
+            ),
+        )
+
+    # A reference already taken (one in 6.6e11) is refused by its unique constraint: the
+    # whole claim runs again with a new one, at most twice more.
+    for _ in range(2):
         try:
-            return _claim_slot(
-                service.provider_id,
-                starts_at,
-                check=lambda schedule: _day_finder(
-                    schedule, service, starts_at, now, duration_minutes=duration
-                ),
-                write=lambda finder: _insert_request(
-                    finder,
-                    starts_at,
-                    customer=customer,
-                    duration_minutes=duration,
-                    now=now,
-                    **typed,
-                ),
-            )
+            return claim()
         except IntegrityError as error:
-            if not _reference_taken(error) or attempt == 2:
+            if not _reference_taken(error):
                 raise
-    raise AssertionError("unreachable")
+    return claim()
 
 
 # Changing ------------------------------------------------------------------------------------
