@@ -5,7 +5,7 @@ The per-provider values (buffer, notice, horizon, cancellation and expiry) are o
 defaults of a new `ProviderSchedule`; each provider then sets their own.
 """
 
-from django.conf import settings
+from core.app_settings import prefixed_settings
 
 DEFAULTS = {
     # Slots start every N minutes from the start of each working interval: :00 and :30
@@ -24,7 +24,4 @@ DEFAULTS = {
 }
 
 
-def __getattr__(name):
-    if name in DEFAULTS:
-        return getattr(settings, f"BOOKING_{name}", DEFAULTS[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = prefixed_settings(__name__, "BOOKING", DEFAULTS)

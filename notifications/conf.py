@@ -3,7 +3,7 @@
 Read at call time (`conf.EMAIL_LEASE_SECONDS`), so a test's `settings` fixture takes effect.
 """
 
-from django.conf import settings
+from core.app_settings import prefixed_settings
 
 DEFAULTS = {
     # How long one delivery owns an email: claimed for this long, it is sent by nobody
@@ -23,7 +23,4 @@ DEFAULTS = {
 }
 
 
-def __getattr__(name):
-    if name in DEFAULTS:
-        return getattr(settings, f"NOTIFICATIONS_{name}", DEFAULTS[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = prefixed_settings(__name__, "NOTIFICATIONS", DEFAULTS)

@@ -3,7 +3,7 @@
 Read at call time (`conf.EDIT_WINDOW_DAYS`), so a test's `settings` fixture takes effect.
 """
 
-from django.conf import settings
+from core.app_settings import prefixed_settings
 
 DEFAULTS = {
     # A customer may change their review for this many days after writing it: long enough
@@ -14,7 +14,4 @@ DEFAULTS = {
 }
 
 
-def __getattr__(name):
-    if name in DEFAULTS:
-        return getattr(settings, f"REVIEWS_{name}", DEFAULTS[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = prefixed_settings(__name__, "REVIEWS", DEFAULTS)
