@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "booking",
     "reviews",
     "notifications",
+    "pages",
     "demo",
     "bench",
 ]

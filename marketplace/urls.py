@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("me/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("pages.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -12,7 +12,16 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 # Lowest first: a package may import those before it, never those after it.
-LAYERS = ["core", "notifications", "accounts", "catalog", "booking", "reviews", "marketplace"]
+LAYERS = [
+    "core",
+    "notifications",
+    "accounts",
+    "catalog",
+    "booking",
+    "reviews",
+    "pages",
+    "marketplace",
+]
 # Tools on top: they may import anything; only they themselves and tests import them.
 TOOLS = ["demo", "bench"]
 PACKAGES = [*LAYERS, *TOOLS, "tests"]
