@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -26,6 +27,8 @@ from accounts.models import (
     UserProfile,
     VerificationStatus,
 )
+from booking import conf as booking_conf
+from booking.models import ProviderSchedule, WeeklyAvailability
 from catalog.models import Service, ServiceCategory
 from catalog.services import SEARCH_VECTOR_SQL, remember_search_terms
 
@@ -85,6 +88,7 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
     existing = Service.objects.filter(provider__user__email__endswith=f"@{EMAIL_DOMAIN}").count()
     missing = total - existing
     if missing <= 0:
+        _seed_working_hours()  # databases seeded before scale providers had hours
         return 0
     rng = random.Random(f"{seed}-{existing}")
     offers = _offers_by_leaf()
@@ -106,6 +110,9 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
             stdout.write("  computing search vectors…")
         _insert_staged_services()
         if stdout:
+            stdout.write("  working hours…")
+        _seed_working_hours()
+        if stdout:
             stdout.write("  rebuilding indexes…")
     remember_search_terms(
         *(c.search_terms for c in ServiceCategory.objects.all()),
@@ -122,6 +129,66 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
 
 
 STAGING_TABLE = "scale_service_staging"
+
+# Every scale provider works Monday to Friday; a third of them Saturday mornings too, so
+# the booking benchmark can book any of them and the day picker has closed days to show.
+WORKDAY_HOURS = ("08:00", "17:00")
+SATURDAY_HOURS = ("09:00", "13:00")
+
+
+def _seed_working_hours():
+    """A schedule (the booking defaults, in the zone of the provider's first city) and
+    weekly hours for every scale provider that has none, in two set-based statements."""
+    scale_providers = f"""
+        SELECT p.id FROM {ServiceProviderProfile._meta.db_table} p
+        JOIN {User._meta.db_table} u ON u.id = p.user_id
+        WHERE u.email LIKE %s
+    """
+    pattern = f"%@{EMAIL_DOMAIN}"
+    through = ServiceProviderProfile.cities.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {ProviderSchedule._meta.db_table}
+                (provider_id, time_zone, buffer_minutes, min_notice_hours, max_advance_days,
+                 cancellation_free_hours, pending_expiry_hours, calendar_token, updated_at)
+            SELECT s.id,
+                   coalesce((SELECT c.time_zone FROM {through} pc
+                             JOIN {City._meta.db_table} c ON c.id = pc.city_id
+                             WHERE pc.serviceproviderprofile_id = s.id
+                             ORDER BY c.name LIMIT 1), %s),
+                   %s, %s, %s, %s, %s,
+                   -- unique per provider; a benchmark's calendar feeds are never read
+                   'scale-' || s.id || '-' || md5(random()::text),
+                   now()
+            FROM ({scale_providers}) s
+            WHERE NOT EXISTS (SELECT 1 FROM {ProviderSchedule._meta.db_table} x
+                              WHERE x.provider_id = s.id)
+            """,
+            [
+                settings.TIME_ZONE,
+                booking_conf.DEFAULT_BUFFER_MINUTES,
+                booking_conf.DEFAULT_MIN_NOTICE_HOURS,
+                booking_conf.DEFAULT_MAX_ADVANCE_DAYS,
+                booking_conf.DEFAULT_CANCELLATION_FREE_HOURS,
+                booking_conf.DEFAULT_PENDING_EXPIRY_HOURS,
+                pattern,
+            ],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {WeeklyAvailability._meta.db_table}
+                (provider_id, weekday, start_time, end_time)
+            SELECT s.id, d.weekday, d.starts::time, d.ends::time
+            FROM ({scale_providers}) s
+            CROSS JOIN (VALUES (0, %s, %s), (1, %s, %s), (2, %s, %s), (3, %s, %s),
+                               (4, %s, %s), (5, %s, %s)) AS d(weekday, starts, ends)
+            WHERE (d.weekday < 5 OR s.id %% 3 = 0)
+              AND NOT EXISTS (SELECT 1 FROM {WeeklyAvailability._meta.db_table} x
+                              WHERE x.provider_id = s.id)
+            """,
+            [pattern, *WORKDAY_HOURS * 5, *SATURDAY_HOURS],
+        )
 
 
 def _create_staging_table():

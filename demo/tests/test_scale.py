@@ -5,7 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from booking.models import ProviderSchedule, WeeklyAvailability
+from booking.selectors import bookable_dates, free_slots
 from catalog.models import Service
 from catalog.selectors import SearchFilters, search_services
 from demo.scale import EMAIL_DOMAIN
@@ -41,3 +44,32 @@ def test_scale_seeding_adds_searchable_listings_up_to_the_total():
         for n in range(1, found.num_pages + 1)
     ]
     assert listed.pk in {service.pk for page in pages for service in page.services}
+
+
+def test_every_scale_provider_has_working_hours_a_customer_can_book():
+    call_command("seed_demo", "--scale", "30", stdout=StringIO())
+    services = list(scale_services().filter(is_listed=True).select_related("provider"))
+    now = timezone.now()
+
+    for service in services:
+        days = bookable_dates(service=service, start=now.date(), days=14, now=now)
+        assert days, f"{service.provider} cannot be booked in the next fortnight"
+        assert free_slots(service=service, date=days[0], now=now)
+    saturdays = WeeklyAvailability.objects.filter(
+        provider__in=[s.provider for s in services], weekday=5
+    )
+    assert (
+        0 < saturdays.values("provider").distinct().count() < len({s.provider_id for s in services})
+    )
+
+
+def test_hours_are_added_to_a_database_seeded_before_providers_had_them():
+    call_command("seed_demo", "--scale", "10", stdout=StringIO())
+    WeeklyAvailability.objects.all().delete()
+    ProviderSchedule.objects.all().delete()
+
+    call_command("seed_demo", "--scale", "10", stdout=StringIO())
+
+    providers = {s.provider_id for s in scale_services()}
+    assert set(ProviderSchedule.objects.values_list("provider_id", flat=True)) >= providers
+    assert {a.provider_id for a in WeeklyAvailability.objects.all()} >= providers
