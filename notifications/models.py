@@ -5,6 +5,7 @@ from django.utils import timezone
 
 class NotificationKind(models.TextChoices):
     BOOKING_REQUESTED = "BOOKING_REQUESTED", "Booking requested"
+    BOOKING_REQUEST_SENT = "BOOKING_REQUEST_SENT", "Booking request sent"
     BOOKING_CONFIRMED = "BOOKING_CONFIRMED", "Booking confirmed"
     BOOKING_REJECTED = "BOOKING_REJECTED", "Booking declined"
     BOOKING_CANCELLED = "BOOKING_CANCELLED", "Booking cancelled"
@@ -18,6 +19,7 @@ class NotificationKind(models.TextChoices):
     REVIEW_REPLY = "REVIEW_REPLY", "Reply to your review"
     VERIFICATION_APPROVED = "VERIFICATION_APPROVED", "Verification approved"
     VERIFICATION_REJECTED = "VERIFICATION_REJECTED", "Verification rejected"
+    CONTACT_MESSAGE = "CONTACT_MESSAGE", "Message from the contact form"
 
 
 # Emails a user may switch off in their profile (field on UserProfile); all others always go.
@@ -47,6 +49,10 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # A file sent with the email (an .ics of a booking request, say), kept with the row so
+    # a retried send attaches exactly what the first would have; its type from its name.
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,10 +10,12 @@ server's acceptance and the row's update; the app records it once per event and 
 """
 
 import logging
+import mimetypes
 import smtplib
 import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import redis
 from django.conf import settings
@@ -35,7 +37,21 @@ FIRST_RETRY_SECONDS = 30
 ENQUEUE_ERRORS = (redis.RedisError, sqlite3.Error, OSError)
 
 
-def notify(*, recipient, kind, event_key, title, body="", url="") -> Notification:
+@dataclass(frozen=True)
+class Message:
+    """One notification to record: who gets it, for which event, and what it says."""
+
+    recipient: object
+    kind: str
+    event_key: str
+    title: str
+    body: str = ""
+    url: str = ""
+    # (file name, text) sent with the email, e.g. ("BK-7Q4K-9MZD.ics", "BEGIN:VCALENDAR...")
+    attachment: tuple[str, str] | None = None
+
+
+def notify(*, recipient, kind, event_key, title, body="", url="", attachment=None) -> Notification:
     """Record an in-app notification and email it after the current transaction commits.
 
     Calling it twice for the same event and recipient changes nothing, so callers may
@@ -43,32 +59,52 @@ def notify(*, recipient, kind, event_key, title, body="", url="") -> Notificatio
     that refuses the email after commit is logged, never raised: the row is owed, and the
     sweeper sends it.
     """
-    notification = Notification(
-        recipient=recipient,
-        event_key=event_key,
-        kind=kind,
-        title=title,
-        body=body,
-        url=url,
-        email_next_attempt_at=_sweep_time(timezone.now()),
-    )
-    if _insert_once(notification):
-        transaction.on_commit(lambda: enqueue_email(notification.pk))
+    message = Message(recipient, kind, event_key, title, body, url, attachment)
+    (notification,) = notify_all([message])
+    if notification is not None:
         return notification
     return Notification.objects.get(recipient=recipient, event_key=event_key)
 
 
-def _insert_once(notification: Notification) -> bool:
-    """Insert the row unless its recipient already has one for this event; True if inserted.
+def notify_all(messages: list[Message]) -> list[Notification | None]:
+    """`notify` for several messages in one INSERT: each new row, or None for a message
+    whose recipient already has one for its event (nothing changes for it)."""
+    if not messages:
+        return []
+    now = timezone.now()
+    notifications = [
+        Notification(
+            recipient=message.recipient,
+            event_key=message.event_key,
+            kind=message.kind,
+            title=message.title,
+            body=message.body,
+            url=message.url,
+            attachment_name=message.attachment[0] if message.attachment else "",
+            attachment=message.attachment[1] if message.attachment else "",
+            email_next_attempt_at=_sweep_time(now),
+        )
+        for message in messages
+    ]
+    _insert_once(notifications)
+    for notification in notifications:
+        if notification.pk is not None:
+            transaction.on_commit(partial(enqueue_email, notification.pk))
+    return [notification if notification.pk is not None else None for notification in notifications]
+
+
+def _insert_once(notifications: list[Notification]) -> list[Notification]:
+    """Insert the rows whose recipient has none for their event yet; returns those inserted.
 
     One statement (INSERT ... ON CONFLICT DO NOTHING, PostgreSQL and SQLite alike) where
-    get_or_create takes four (a read, a savepoint, the insert, its release) on every
-    booking change.
+    get_or_create takes four (a read, a savepoint, the insert, its release) per row on
+    every booking change.
     """
     connection = connections[router.db_for_write(Notification)]
     fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
     values = [
         field.get_db_prep_save(field.pre_save(notification, add=True), connection)
+        for notification in notifications
         for field in fields
     ]
     quote = connection.ops.quote_name
@@ -76,20 +112,29 @@ def _insert_once(notification: Notification) -> bool:
     conflict = ", ".join(
         quote(Notification._meta.get_field(name).column) for name in ("recipient", "event_key")
     )
+    one_row = f"({', '.join(['%s'] * len(fields))})"
     sql = (
         f"INSERT INTO {quote(Notification._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {quote(Notification._meta.pk.column)}"
+        f"VALUES {', '.join([one_row] * len(notifications))} "
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING "
+        f"{quote(Notification._meta.pk.column)}, "
+        f"{quote(Notification._meta.get_field('recipient').column)}, "
+        f"{quote(Notification._meta.get_field('event_key').column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    notification.pk = row[0]
-    notification._state.adding = False
-    notification._state.db = connection.alias
-    return True
+        rows = cursor.fetchall()
+    by_key = {(recipient_id, event_key): pk for pk, recipient_id, event_key in rows}
+    inserted = []
+    for notification in notifications:
+        pk = by_key.pop((notification.recipient_id, notification.event_key), None)
+        if pk is None:
+            continue
+        notification.pk = pk
+        notification._state.adding = False
+        notification._state.db = connection.alias
+        inserted.append(notification)
+    return inserted
 
 
 def enqueue_email(notification_id: int) -> bool:
@@ -145,6 +190,9 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         ),
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
+    if notification.attachment_name:
+        content_type = mimetypes.guess_type(notification.attachment_name)[0] or "text/plain"
+        message.attach(notification.attachment_name, notification.attachment, content_type)
     return message
 
 

@@ -113,8 +113,11 @@ def test_a_customer_books_through_every_step(
     assert booking.local_starts_at == local(2026, 3, 3, 10)
     assert re.fullmatch(r"BK-[A-Z0-9]{4}-[A-Z0-9]{4}", booking.booking_reference)
     assert (booking.service_address, booking.customer_notes) == ("12 Elm Street", "Gate code 1234.")
-    assert [m.to for m in mailoutbox] == [[service.provider.user.email]]
-    assert booking.booking_reference in mailoutbox[0].subject
+    # The provider's request to answer, and the customer's receipt with its calendar file.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [service.provider.user.email, customer.email]
+    )
+    assert all(booking.booking_reference in m.subject for m in mailoutbox)
     page = client.get(reverse("booking:my_bookings")).content.decode()
     assert booking.booking_reference in page
 
