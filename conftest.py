@@ -5,6 +5,10 @@ import os
 import pytest
 from django.conf import settings
 
+# The services the suite starts for the tests that ask (a PostgreSQL primary with its
+# streaming replica, moto's S3 server, a stand-in Sentry endpoint): tests/infra/.
+pytest_plugins = ["tests.infra.fixtures"]
+
 
 def pytest_configure(config):
     problems = []

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "marketplace.middleware.RequestLogMiddleware",
+    # Before anything reads: decides whether this request's reads may use a replica.
+    "core.db.middleware.ReplicaRoutingMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Redis unreachable where it is needed: 503 + Retry-After, not a 500 (core/unavailable.py).
     "core.unavailable.ServiceUnavailableMiddleware",
@@ -143,6 +145,53 @@ DATABASES = {
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+# Threads per process that may each hold a database connection at once: gunicorn's
+# --threads for web (WEB_THREADS, 1 for sync workers) and the consumer's HUEY_WORKERS.
+WEB_THREADS = int(env("WEB_THREADS", "1"))
+HUEY_WORKERS = int(env("HUEY_WORKERS", "1" if IS_SQLITE else "2"))
+# PostgreSQL: psycopg's connection pool, one per process, instead of one persistent
+# connection per thread (docs/scaling.md). A process never uses more than its threads'
+# worth, so the pool's ceiling defaults to that; the floor stays open between requests.
+# The pool requires CONN_MAX_AGE 0 (Django hands each connection back at request end).
+DB_POOL = IS_POSTGRES and env_bool("DB_POOL", True)
+if DB_POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(env("DB_POOL_MAX_SIZE", str(max(WEB_THREADS, HUEY_WORKERS)))),
+        # Seconds a request waits for a free connection before failing (PoolTimeout).
+        "timeout": float(env("DB_POOL_TIMEOUT", "10")),
+        # Connections idle this long beyond min_size are closed.
+        "max_idle": float(env("DB_POOL_MAX_IDLE", "300")),
+    }
+
+# Read replicas (PostgreSQL streaming replicas): DATABASE_REPLICA_URLS, comma-separated,
+# become the aliases replica_1, replica_2... core.db.router.ReplicaRouter sends a GET's
+# reads there; writes, transactions, background tasks and a session that wrote in the
+# last DATABASE_REPLICA_PIN_SECONDS stay on the primary. A replica that is down, or lags
+# more than DATABASE_REPLICA_MAX_LAG_SECONDS, is skipped (docs/scaling.md#read-replicas).
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    alias = f"replica_{number}"
+    replica = dj_database_url.parse(
+        url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=False
+    )
+    # Persistent connections, not a pool: a pool waits DB_POOL_TIMEOUT for a replica that
+    # is down, where the router must notice it at once and read from the primary.
+    replica.setdefault("OPTIONS", {})["connect_timeout"] = int(
+        env("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+    )
+    # The suite (if a replica is configured around it) reads its test database directly.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[alias] = replica
+    DATABASE_REPLICAS.append(alias)
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env("DATABASE_REPLICA_MAX_LAG_SECONDS", "3"))
+# Longer than the lag bound, so a session reads its own writes from the primary until
+# any replica still used has them.
+DATABASE_REPLICA_PIN_SECONDS = int(env("DATABASE_REPLICA_PIN_SECONDS", "10"))
+# A replica found down is not tried again for this long (each try may cost connect_timeout).
+DATABASE_REPLICA_RETRY_SECONDS = float(env("DATABASE_REPLICA_RETRY_SECONDS", "5"))
+DATABASE_ROUTERS = ["core.db.router.ReplicaRouter"] if DATABASE_REPLICAS else []
 if IS_SQLITE:
     # The embedded default has several writers on one file: the dev server and the Huey
     # consumer's worker threads. SQLite's default (deferred) transactions take the write
@@ -196,7 +245,7 @@ HUEY = {
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     # One worker on SQLite, a file with a single writer; two beside a real database.
     "consumer": {
-        "workers": int(env("HUEY_WORKERS", "1" if IS_SQLITE else "2")),
+        "workers": HUEY_WORKERS,
         "worker_type": "thread",
     },
 }

@@ -46,3 +46,12 @@ def test_livez_answers_without_the_database_or_the_cache(client, django_assert_n
         response = client.get(reverse("livez"))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["healthz", "livez"])
+def test_head_answers_like_get_without_a_body(client, name):
+    get, head = client.get(reverse(name)), client.head(reverse(name))
+
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
