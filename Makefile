@@ -18,11 +18,12 @@ BENCH_ENV = DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" 
 bench-search: SCALE ?= 1000000
 bench: SCALE ?= 100000
 
-.PHONY: help install run test lint format check-services bench-search bench screenshots
+.PHONY: help install run test coverage lint format check-services bench-search bench screenshots
 
 help:
 	@echo "make run    install, migrate, load demo data, serve http://$(HOST):$(PORT) with the Huey consumer"
 	@echo "make test   install and run the whole suite on PostgreSQL and Redis"
+	@echo "make coverage  the whole suite with coverage, then the report of what it did not run"
 	@echo "make lint   ruff check and format check"
 	@echo "make screenshots  PNGs of the main pages on a phone and a desktop into docs/screenshots/"
 	@echo "make bench-search  seed SCALE listings (default 1,000,000) and time the search query mix"
@@ -53,6 +54,13 @@ node_modules/.installed: package.json package-lock.json
 test: check-services
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true HUEY_NAME=marketplace-test \
 		$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The suite as `make test` runs it, measured by pytest-cov (a dev dependency, so `make
+# install` keeps it); what is measured and reported: scripts/coverage.cfg.
+coverage: check-services
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" DEBUG=true HUEY_NAME=marketplace-test \
+		$(PY) -m pytest -n auto --dist loadfile --cov --cov-config=scripts/coverage.cfg \
+		--cov-report=term-missing:skip-covered $(PYTEST_ARGS)
 
 # Not part of `make test`: pytest only provides the live server on PostgreSQL and Chromium.
 screenshots: check-services

@@ -3,10 +3,16 @@
 
 import os
 import sys
+from pathlib import Path
 
 
 def main():
     """Run administrative tasks."""
+    # A .env beside this file (see .env.example) fills in what the environment leaves
+    # unset, so the same file serves compose and a shell; a variable already set wins.
+    from dotenv import load_dotenv
+
+    load_dotenv(Path(__file__).resolve().parent / ".env", override=False)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     try:
         from django.core.management import execute_from_command_line

@@ -16,7 +16,7 @@ try:
 except psycopg.Error as exc:
     sys.exit(
         f"PostgreSQL is not reachable at {database_url} ({str(exc).strip().splitlines()[0]}); "
-        "start it with `pg_ctlcluster 15 main start` or `docker compose up -d db`."
+        "start it with `pg_ctlcluster 15 main start` (compose's db publishes no port to the host)."
     )
 
 try:
@@ -24,5 +24,5 @@ try:
 except redis.RedisError as exc:
     sys.exit(
         f"Redis is not reachable at {redis_url} ({exc}); "
-        "start it with `redis-server --daemonize yes` or `docker compose up -d redis`."
+        "start it with `redis-server --daemonize yes` (compose's redis publishes no port to the host)."
     )
