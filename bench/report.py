@@ -8,17 +8,28 @@ from dataclasses import asdict, dataclass, field
 
 RESULT_PREFIX = "BENCH_RESULT "
 
-# The issue's targets (see README, "Benchmark"): share of the baseline's requests/s, and p95.
+# The targets of issue #17, stated for 1,000,000 listings on a 2-core machine. Under load, a
+# closed loop of 32 connections measures queueing by construction (p50 is about
+# connections / req/s), so the under-load figure judged is req/s as a share of the same
+# run's bare baseline; latency targets are judged on the one-connection ("alone") figures.
 MIN_SHARE_OF_BASELINE = {
     "home": 0.50,
     "category page": 0.50,
-    "search": 0.25,
-    "service detail": 0.25,
+    "search": 0.10,
+    "service detail": 0.30,
+    "provider page": 0.20,
+    "api booking create": 0.08,
 }
-MAX_P95_MS = {"search": 50.0, "api booking create": 30.0}
+MAX_P95_ALONE_MS = {"api booking create": 15.0, "dashboard": 50.0}
+# Cached pages whose misses are timed apart (bench/cached_rows.py): a miss never above this.
+MAX_MISS_MS = 50.0
+CACHED_ROWS = ("home + writes", "category page + writes")
+MAX_BOOKING_QUERIES = 10
+# The busy provider's day picker is "no slower" than the free one's: within this factor of
+# its p95 alone, a margin for the noise of a shared machine (it was 6x before #17).
+DAY_PICKER_MARGIN = 1.25
 MAX_WORKER_RSS_MB = 150.0
-# The search latency target is stated for a million listings.
-SEARCH_P95_TARGET_SCALE = 1_000_000
+TARGET_SCALE = 1_000_000
 
 
 @dataclass
@@ -41,6 +52,18 @@ class RowResult:
     alone_p95_ms: float | None = None
     alone_p99_ms: float | None = None
     ratio: float | None = None
+    # Cached rows (home, category page): hits and misses timed apart, alone, and the writes
+    # that invalidated the pages during the run under load.
+    alone_hit_p50_ms: float | None = None
+    alone_hit_p95_ms: float | None = None
+    alone_misses: int | None = None
+    alone_miss_p50_ms: float | None = None
+    alone_miss_p95_ms: float | None = None
+    alone_miss_max_ms: float | None = None
+    writes: int | None = None
+    writes_per_s: float | None = None
+    # Statements one request runs (booking creation), counted through the real API.
+    queries_per_request: int | None = None
 
 
 def parse_wrk_output(
@@ -97,6 +120,26 @@ def add_alone(row: RowResult, alone: RowResult) -> RowResult:
     return row
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """The value at `fraction` of the sorted list (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def add_hits_and_misses(row: RowResult, timings: dict[str, list[float]]) -> RowResult:
+    """Add the one-connection hit and miss figures (bench/cached_rows.py) to a row."""
+    hits, misses = timings["hits"], timings["misses"]
+    if hits:
+        row.alone_hit_p50_ms = round(percentile(hits, 0.5), 2)
+        row.alone_hit_p95_ms = round(percentile(hits, 0.95), 2)
+    row.alone_misses = len(misses)
+    if misses:
+        row.alone_miss_p50_ms = round(percentile(misses, 0.5), 2)
+        row.alone_miss_p95_ms = round(percentile(misses, 0.95), 2)
+        row.alone_miss_max_ms = round(max(misses), 2)
+    return row
+
+
 def baseline_requests_per_s(rows: list[RowResult]) -> float:
     """The mean of the baseline rows (run first and last, so drift shows between them)."""
     values = [row.requests_per_s for row in rows if row.name.startswith("baseline")]
@@ -114,7 +157,7 @@ def with_ratios(rows: list[RowResult]) -> list[RowResult]:
 
 def format_table(rows: list[RowResult]) -> str:
     header = (
-        f"{'row':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'row':<24}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'errors':>8}{'x baseline':>12}{'p95 alone':>11}{'cpu ms':>8}{'load':>7}"
     )
     lines = [header, "-" * len(header)]
@@ -124,14 +167,94 @@ def format_table(rows: list[RowResult]) -> str:
         cpu = f"{row.cpu_ms_per_request:.2f}" if row.cpu_ms_per_request is not None else "-"
         alone = f"{row.alone_p95_ms:.1f}" if row.alone_p95_ms is not None else "-"
         lines.append(
-            f"{row.name:<22}{row.requests_per_s:>9.1f}{row.p50_ms:>9.1f}{row.p95_ms:>9.1f}"
+            f"{row.name:<24}{row.requests_per_s:>9.1f}{row.p50_ms:>9.1f}{row.p95_ms:>9.1f}"
             f"{row.p99_ms:>9.1f}{row.errors:>8}{ratio:>12}{alone:>11}{cpu:>8}{load:>7}"
         )
     return "\n".join(lines)
 
 
+def _share_checks(by_name: dict) -> list[dict]:
+    checks = []
+    for name, share in MIN_SHARE_OF_BASELINE.items():
+        row = by_name.get(name)
+        if row is not None and row.ratio is not None:
+            hits = " (on hits)" if name in ("home", "category page") else ""
+            checks.append(
+                {
+                    "target": f"{name} >= {share:.0%} of baseline req/s{hits}",
+                    "measured": f"{row.ratio:.0%}",
+                    "met": row.ratio >= share,
+                }
+            )
+    return checks
+
+
+def _latency_checks(by_name: dict) -> list[dict]:
+    checks = []
+    for name, limit in MAX_P95_ALONE_MS.items():
+        row = by_name.get(name)
+        if row is not None and row.alone_p95_ms is not None:
+            checks.append(
+                {
+                    "target": f"{name} p95 < {limit:g} ms, alone",
+                    "measured": f"{row.alone_p95_ms:.1f} ms",
+                    "met": row.alone_p95_ms < limit,
+                }
+            )
+    for name in CACHED_ROWS:
+        row = by_name.get(name)
+        if row is not None and row.alone_miss_max_ms is not None:
+            checks.append(
+                {
+                    "target": f"{name}: a miss never above {MAX_MISS_MS:g} ms, alone",
+                    "measured": f"max {row.alone_miss_max_ms:.1f} ms over {row.alone_misses} "
+                    f"misses (p95 {row.alone_miss_p95_ms:.1f} ms)",
+                    "met": row.alone_miss_max_ms <= MAX_MISS_MS,
+                }
+            )
+    busy, free = by_name.get("day picker busy"), by_name.get("day picker free")
+    if busy and free and busy.alone_p95_ms is not None and free.alone_p95_ms is not None:
+        checks.append(
+            {
+                "target": "day picker (28 days) with 2,000 bookings no slower than with none "
+                f"(p95 alone, within {DAY_PICKER_MARGIN:g}x)",
+                "measured": f"{busy.alone_p95_ms:.1f} ms vs {free.alone_p95_ms:.1f} ms",
+                "met": busy.alone_p95_ms <= DAY_PICKER_MARGIN * free.alone_p95_ms,
+            }
+        )
+    return checks
+
+
+def format_cached_rows(rows: list[RowResult]) -> str:
+    """Hits and misses of the cached rows timed apart, alone, and the writes under load."""
+    cached = [row for row in rows if row.alone_misses is not None]
+    if not cached:
+        return ""
+    header = (
+        f"{'row':<24}{'writes/s':>9}{'hit p50':>9}{'hit p95':>9}{'misses':>8}"
+        f"{'miss p50':>10}{'miss p95':>10}{'miss max':>10}"
+    )
+    lines = [header, "-" * len(header)]
+
+    def ms(value):
+        return f"{value:.1f}" if value is not None else "-"
+
+    for row in cached:
+        rate = f"{row.writes_per_s:.2f}" if row.writes_per_s is not None else "-"
+        lines.append(
+            f"{row.name:<24}{rate:>9}{ms(row.alone_hit_p50_ms):>9}{ms(row.alone_hit_p95_ms):>9}"
+            f"{row.alone_misses:>8}{ms(row.alone_miss_p50_ms):>10}"
+            f"{ms(row.alone_miss_p95_ms):>10}{ms(row.alone_miss_max_ms):>10}"
+        )
+    return "\n".join(lines)
+
+
 def check_targets(rows: list[RowResult], *, worker_rss_mb: list[float], scale: int) -> list[dict]:
-    """Each target with what was measured and whether it was met (None: not applicable)."""
+    """Each target with what was measured and whether it was met.
+
+    The targets are stated for TARGET_SCALE listings: at another scale each is still
+    judged, and the output says the scale (`format_targets`).
+    """
     by_name = {row.name: row for row in rows}
     checks = [
         {
@@ -140,33 +263,17 @@ def check_targets(rows: list[RowResult], *, worker_rss_mb: list[float], scale: i
             "met": all(row.errors == 0 for row in rows),
         }
     ]
-    for name, share in MIN_SHARE_OF_BASELINE.items():
-        row = by_name.get(name)
-        if row is not None:
-            checks.append(
-                {
-                    "target": f"{name} >= {share:.0%} of baseline req/s",
-                    "measured": f"{row.ratio:.0%}",
-                    "met": row.ratio >= share,
-                }
-            )
-    # A latency target is checked twice: under the run's load, where a request waits behind
-    # the others queued on the busy workers, and from one connection, where it never waits.
-    for name, limit in MAX_P95_MS.items():
-        row = by_name.get(name)
-        if row is None:
-            continue
-        applies = name != "search" or scale >= SEARCH_P95_TARGET_SCALE
-        caveat = "" if applies else f" (stated for {SEARCH_P95_TARGET_SCALE:,} services)"
-        for how, p95 in (("under load", row.p95_ms), ("alone", row.alone_p95_ms)):
-            if p95 is not None:
-                checks.append(
-                    {
-                        "target": f"{name} p95 < {limit:g} ms, {how}{caveat}",
-                        "measured": f"{p95:.1f} ms",
-                        "met": p95 < limit if applies else None,
-                    }
-                )
+    checks += _share_checks(by_name)
+    checks += _latency_checks(by_name)
+    booking = by_name.get("api booking create")
+    if booking is not None and booking.queries_per_request is not None:
+        checks.append(
+            {
+                "target": f"api booking create <= {MAX_BOOKING_QUERIES} queries",
+                "measured": booking.queries_per_request,
+                "met": booking.queries_per_request <= MAX_BOOKING_QUERIES,
+            }
+        )
     if worker_rss_mb:
         checks.append(
             {

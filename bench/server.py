@@ -1,13 +1,17 @@
 """gunicorn with production settings on loopback, as `make bench` measures it."""
 
+import http.client
 import os
+import re
 import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -136,3 +140,43 @@ def _memory_mb(pid: int) -> dict:
                 )
                 break
     return figures
+
+
+def session_cookie(url: str, email: str, password: str) -> str:
+    """Sign in through the login form as a browser behind the TLS proxy would, and return
+    the Cookie header that carries the session (for the rows of signed-in pages)."""
+    parts = urlsplit(url)
+    origin = f"https://{parts.netloc}"
+    proxy = {"X-Forwarded-Proto": "https"}
+
+    def send(method, path, body=None, headers=None):
+        client = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        try:
+            client.request(method, path, body=body, headers={**proxy, **(headers or {})})
+            answer = client.getresponse()
+            cookies = SimpleCookie()
+            for header in answer.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+            return answer, answer.read().decode(), cookies
+        finally:
+            client.close()
+
+    _answer, page, cookies = send("GET", "/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None or "csrftoken" not in cookies:
+        raise RuntimeError("The login page carried no CSRF token.")
+    csrf = cookies["csrftoken"].value
+    answer, _page, cookies = send(
+        "POST",
+        "/accounts/login/",
+        body=urlencode({"login": email, "password": password, "csrfmiddlewaretoken": token[1]}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "Origin": origin,
+            "Referer": f"{origin}/accounts/login/",
+        },
+    )
+    if answer.status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"Signing in as {email} answered {answer.status}, with no session.")
+    return f"sessionid={cookies['sessionid'].value}; csrftoken={csrf}"

@@ -6,6 +6,7 @@ seed, so two runs on the same data send the same requests.
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import zip_longest
 from pathlib import Path
@@ -13,12 +14,14 @@ from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import City, Role, ServiceProviderProfile, User, VerificationStatus
 from accounts.services import register_user
-from bench.search_matrix import search_matrix, zipf_sequence
-from booking.models import Booking
+from bench import fixtures
+from bench.search_matrix import SORTS, search_matrix, zipf_sequence
+from booking.models import Booking, WeeklyAvailability
 from booking.selectors import SlotFinder
 from catalog.models import Service, ServiceCategory
 
@@ -29,6 +32,9 @@ API_LIST_PAGES = 5
 # Slots closer than this to the preparation are left out: by the time the row runs they
 # could fall inside the provider's minimum notice.
 NOTICE_MARGIN = timedelta(hours=2)
+# Providers the booking row books, drawn from all of them: enough that consecutive requests
+# almost never wait on one provider's schedule lock, few enough to prepare in seconds.
+BOOKING_PROVIDERS = 1000
 
 
 def get(path: str, params: dict | None = None) -> str:
@@ -65,7 +71,12 @@ def page_lines(seed: int = 2026) -> dict[str, list[str]]:
     lines = {
         "home": [get("/")],
         "search": search_lines(),
-        "category page": [get(category.get_absolute_url()) for category in categories],
+        # Every category as linked, and in each order people pick: each its own cached page.
+        "category page": [
+            get(category.get_absolute_url(), {"sort": sort} if sort != SORTS[0] else None)
+            for category in categories
+            for sort in SORTS
+        ],
         "service detail": [get(service.get_absolute_url()) for service in services],
         "provider page": [get(provider.get_absolute_url()) for provider in providers],
         "login page": [get("/accounts/login/")],
@@ -79,6 +90,16 @@ def page_lines(seed: int = 2026) -> dict[str, list[str]]:
         if not rows:
             raise ValueError(f"No requests for {name}: is the benchmark database seeded?")
     return lines
+
+
+WRITTEN_SERVICES = 500
+
+
+def written_service_ids(seed: int = 2026) -> list[int]:
+    """The listed services the '+ writes' rows save (bench/cached_rows.py), drawn at random."""
+    return _sample(
+        Service.objects.filter(is_listed=True), random.Random(seed + 1), WRITTEN_SERVICES
+    )
 
 
 def bench_client(password: str) -> User:
@@ -101,46 +122,62 @@ def bench_client(password: str) -> User:
     return user
 
 
-def booking_lines(client: User, limit: int, now=None) -> list[str]:
-    """Booking requests on distinct free slots, one provider after another.
+@dataclass
+class BookingWorkload:
+    lines: list[str]
+    providers: int  # distinct providers the requests book
+    without_hours: int  # verified providers left out: no weekly hours to book
 
+
+def booking_lines(client: User, limit: int, now=None, seed: int = 2026) -> BookingWorkload:
+    """Booking requests on distinct free slots, spread over the whole catalog's providers.
+
+    Up to BOOKING_PROVIDERS providers are drawn at random (a fixed seed) from every verified
+    provider with a listed service and weekly hours, and each gives its earliest free slots,
+    as many as the limit needs; the requests take the providers in turn, so consecutive
+    requests lock different schedules, as customers booking across a marketplace would.
     The client's earlier bookings are deleted first, so every run finds the same free time.
     Per provider, slots are taken back to back (each start after the previous one's job and
-    buffer), so no request in the list can collide with another; interleaving providers
-    keeps concurrent requests off the same provider's schedule lock.
+    buffer), so no request in the list can collide with another.
     """
     now = now or timezone.now()
     with transaction.atomic():
         Booking.objects.filter(customer=client).delete()
-    per_provider = []
-    providers = (
+    verified = (
         ServiceProviderProfile.objects.filter(
             verification_status=VerificationStatus.VERIFIED,
-            weekly_availability__isnull=False,
             services__is_listed=True,
         )
+        .exclude(user__email__in=fixtures.BENCH_EMAILS)
         .distinct()
-        .prefetch_related("cities")
-        .order_by("pk")
     )
-    for provider in providers:
-        service = (
-            Service.objects.select_related("provider")
-            .filter(provider=provider, is_listed=True)
-            .order_by("pk")
-            .first()
-        )
-        cities = list(provider.cities.all())
-        if service is None or not cities:
-            continue
-        per_provider.append(_provider_slots(service, cities[0], now))
+    with_hours = verified.filter(Exists(WeeklyAvailability.objects.filter(provider=OuterRef("pk"))))
+    ids = sorted(with_hours.values_list("pk", flat=True))
+    without_hours = verified.count() - len(ids)
+    rng = random.Random(seed)
+    chosen = sorted(rng.sample(ids, min(len(ids), BOOKING_PROVIDERS, max(limit, 1))))
+    per_provider_wanted = -(-limit // max(len(chosen), 1))
+    services = (
+        Service.objects.filter(provider_id__in=chosen, is_listed=True)
+        .select_related("provider")
+        .prefetch_related("provider__cities")
+        .order_by("provider_id", "pk")
+        .distinct("provider_id")
+    )
+    per_provider = []
+    for service in services:
+        cities = list(service.provider.cities.all())
+        if cities:
+            per_provider.append(_provider_slots(service, cities[0], now, per_provider_wanted))
     lines = []
     for batch in zip_longest(*per_provider):
         lines.extend(line for line in batch if line is not None)
-    return lines[:limit]
+    lines = lines[:limit]
+    providers = len({json.loads(line.split("\t")[2])["service"] for line in lines})
+    return BookingWorkload(lines=lines, providers=providers, without_hours=without_hours)
 
 
-def _provider_slots(service: Service, city: City, now) -> list[str]:
+def _provider_slots(service: Service, city: City, now, wanted: int) -> list[str]:
     probe = SlotFinder(service=service, first_day=now.date(), last_day=now.date(), now=now)
     first_day = probe.today
     finder = SlotFinder(
@@ -168,6 +205,8 @@ def _provider_slots(service: Service, city: City, now) -> list[str]:
             }
             lines.append(f"POST\t/api/bookings/create/\t{json.dumps(body)}")
             free_from = start + finder.blocked
+            if len(lines) >= wanted:
+                return lines
     return lines
 
 

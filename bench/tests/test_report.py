@@ -69,26 +69,124 @@ def test_the_table_has_one_line_per_row_with_its_figures():
     assert "25 %" in lines[3]
 
 
-def test_targets_say_which_were_missed_and_leave_search_latency_to_a_million_listings():
+def alone(row, p95_ms):
+    row.alone_p95_ms = p95_ms
+    return row
+
+
+def test_targets_judge_req_s_as_a_share_of_baseline_and_latency_alone():
     rows = report.with_ratios(
         [
             report.parse_wrk_output("baseline (first)", wrk_output(requests=40_000)),
             report.parse_wrk_output("home", wrk_output(requests=10_000)),
-            report.parse_wrk_output("search", wrk_output(p95_us=80_000)),
-            report.parse_wrk_output("api booking create", wrk_output(p95_us=25_000)),
+            report.parse_wrk_output("search", wrk_output(requests=4_400)),
+            report.parse_wrk_output("service detail", wrk_output(requests=11_000)),
+            # Slow under load (queueing behind 32 connections), quick alone: met.
+            alone(
+                report.parse_wrk_output(
+                    "api booking create", wrk_output(requests=3_600, p95_us=90_000)
+                ),
+                12.0,
+            ),
+            alone(report.parse_wrk_output("dashboard", wrk_output(p95_us=10_000)), 55.0),
         ]
     )
+    rows[4].queries_per_request = 11
 
     checks = {
         check["target"]: check["met"]
         for check in report.check_targets(rows, worker_rss_mb=[120.0, 160.0], scale=100_000)
     }
 
-    assert checks["zero errors"] is True
-    assert checks["home >= 50% of baseline req/s"] is False
-    assert checks["search p95 < 50 ms, under load (stated for 1,000,000 services)"] is None
-    assert checks["api booking create p95 < 30 ms, under load"] is True
-    assert checks["memory per gunicorn worker < 150 MB (RSS)"] is False
+    assert checks == {
+        "zero errors": True,
+        "home >= 50% of baseline req/s (on hits)": False,
+        "search >= 10% of baseline req/s": True,
+        "service detail >= 30% of baseline req/s": False,
+        "api booking create >= 8% of baseline req/s": True,
+        "api booking create p95 < 15 ms, alone": True,
+        "dashboard p95 < 50 ms, alone": False,
+        "api booking create <= 10 queries": False,
+        "memory per gunicorn worker < 150 MB (RSS)": False,
+    }
+
+
+def test_a_cached_page_misses_the_target_when_one_miss_takes_over_50_ms():
+    fast = report.add_hits_and_misses(
+        report.parse_wrk_output("home + writes", wrk_output()),
+        {"hits": [2.0, 3.0], "misses": [20.0, 30.0, 49.9]},
+    )
+    slow = report.add_hits_and_misses(
+        report.parse_wrk_output("category page + writes", wrk_output()),
+        {"hits": [2.0] * 40, "misses": [10.0] * 39 + [50.1]},
+    )
+
+    checks = {
+        check["target"]: check
+        for check in report.check_targets([fast, slow], worker_rss_mb=[], scale=1_000_000)
+    }
+
+    assert checks["home + writes: a miss never above 50 ms, alone"]["met"] is True
+    slow_check = checks["category page + writes: a miss never above 50 ms, alone"]
+    assert slow_check["met"] is False
+    assert slow_check["measured"] == "max 50.1 ms over 40 misses (p95 10.0 ms)"
+
+
+def test_the_busy_day_picker_is_judged_against_the_free_one():
+    def pickers(busy_ms, free_ms):
+        rows = [
+            alone(report.parse_wrk_output("day picker busy", wrk_output()), busy_ms),
+            alone(report.parse_wrk_output("day picker free", wrk_output()), free_ms),
+        ]
+        (check,) = [
+            c
+            for c in report.check_targets(rows, worker_rss_mb=[], scale=1_000_000)
+            if c["target"].startswith("day picker")
+        ]
+        return check["met"]
+
+    assert pickers(11.0, 10.0) is True  # within the noise margin
+    assert pickers(13.0, 10.0) is False
+    assert pickers(54.0, 9.0) is False  # the quadratic busy check of before
+
+
+def test_hits_and_misses_are_printed_apart_with_the_write_rate():
+    row = report.add_hits_and_misses(
+        report.parse_wrk_output("home + writes", wrk_output()),
+        {"hits": [1.0, 2.0, 3.0], "misses": [40.0, 60.0]},
+    )
+    row.writes_per_s = 1.0
+
+    lines = report.format_cached_rows([row]).splitlines()
+
+    assert lines[0].split() == [
+        "row",
+        "writes/s",
+        "hit",
+        "p50",
+        "hit",
+        "p95",
+        "misses",
+        "miss",
+        "p50",
+        "miss",
+        "p95",
+        "miss",
+        "max",
+    ]
+    assert lines[2].split() == [
+        "home",
+        "+",
+        "writes",
+        "1.00",
+        "2.0",
+        "3.0",
+        "2",
+        "40.0",
+        "60.0",
+        "60.0",
+    ]
+    assert report.format_cached_rows([report.parse_wrk_output("home", wrk_output())]) == ""
 
 
 def test_the_json_document_carries_the_rows_and_the_baseline():

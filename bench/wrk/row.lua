@@ -3,7 +3,7 @@
 -- (unless the list runs out) and GET lists rotate. Answers other than the expected status
 -- are counted per status; done() prints everything as one JSON line for manage.py bench.
 --
--- wrk -s row.lua URL -- <requests file> <threads> <expected status> [bearer token]
+-- wrk -s row.lua URL -- <requests file> <threads> <expected status> [bearer token] [cookie]
 
 local threads = {}
 local created = 0
@@ -18,6 +18,7 @@ function init(args)
   local path, thread_count = args[1], tonumber(args[2])
   expected = tonumber(args[3])
   local token = args[4]
+  local cookie = args[5]
   local lines = {}
   for line in io.lines(path) do
     table.insert(lines, line)
@@ -37,6 +38,9 @@ function init(args)
       end
       if token and token ~= "" then
         headers["Authorization"] = "Bearer " .. token
+      end
+      if cookie and cookie ~= "" then
+        headers["Cookie"] = cookie
       end
       table.insert(requests, wrk.format(method, target, headers, body))
     end

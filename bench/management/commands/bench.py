@@ -1,12 +1,14 @@
 """`make bench`: load-test the site under gunicorn with production settings, row by row."""
 
 import json
+import logging
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
-from bench import report, workload
+from bench import cached_rows, fixtures, report, workload
 from bench.postgres_settings import describe, server_settings
-from bench.server import Gunicorn, production_environment
+from bench.server import Gunicorn, production_environment, session_cookie
 from catalog.models import Service
 
 ROW_SCRIPT = settings.BASE_DIR / "bench" / "wrk" / "row.lua"
@@ -27,20 +31,37 @@ ROW_SCRIPT = settings.BASE_DIR / "bench" / "wrk" / "row.lua"
 ROWS = [
     "baseline",
     "home",
+    "home + writes",
     "search",
     "category page",
+    "category page + writes",
     "service detail",
     "provider page",
     "login page",
+    "dashboard",
+    "day picker busy",
+    "day picker free",
     "api service list",
     "api booking create",
     "baseline",
 ]
 API_ROWS = {"api service list", "api booking create"}
+# Signed in as the busy bench provider (bench/fixtures.py).
+SESSION_ROWS = {"dashboard"}
+# The cached pages again, while real writes invalidate them (bench/cached_rows.py): their
+# hits and misses are timed apart from one connection instead of the usual alone run.
+WRITE_ROWS = {"home + writes": "home", "category page + writes": "category page"}
+# Not counted as a request's statements: the transaction around them (as the tests count).
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+FIXTURE_ROWS = {"dashboard", "day picker busy", "day picker free"}
 
 
 def env_int(name, default):
     return int(os.environ.get(name) or default)
+
+
+def env_float(name, default):
+    return float(os.environ.get(name) or default)
 
 
 class Command(BaseCommand):
@@ -60,6 +81,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=env_int("BENCH_THREADS", 2))
         parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 2))
         parser.add_argument("--port", type=int, default=env_int("BENCH_PORT", 8765))
+        parser.add_argument(
+            "--writes-per-s",
+            type=float,
+            default=env_float("BENCH_WRITES_PER_S", cached_rows.DEFAULT_WRITES_PER_S),
+            help="Service and profile saves per second during the '+ writes' rows.",
+        )
         parser.add_argument(
             "--rows",
             help="Comma-separated row names to run (default: all, baseline first and last).",
@@ -99,7 +126,7 @@ class Command(BaseCommand):
         started_at = datetime.now(UTC)
         password = secrets.token_urlsafe(16)
         client = workload.bench_client(password)
-        files = self.request_files(rows, work, client)
+        files = self.request_files(rows, work, client, password)
         # The run starts no Huey consumer: notifications queued by its bookings are dropped.
         HUEY.flush()
         log_path = Path(self.options["server_log"] or work / "gunicorn.log")
@@ -108,6 +135,7 @@ class Command(BaseCommand):
         try:
             self.server.start()
             results = self.measure_rows(rows, files, client.email, password)
+            self.add_booking_queries(results, client.email, password)
             memory = self.server.worker_memory()
         finally:
             self.server.stop()
@@ -122,27 +150,55 @@ class Command(BaseCommand):
             checks=checks,
         )
 
-    def request_files(self, rows, work: Path, client) -> dict[str, Path]:
+    def request_files(self, rows, work: Path, client, password) -> dict[str, Path]:
         """A file of request lines for each row (and each booking phase: warm-up, one
         connection, the run), so every booking takes a free slot of its own."""
         options = self.options
         self.stdout.write("Preparing requests…")
+        self.counted_booking = None
+        self.lines = workload.page_lines()
+        if any(name in FIXTURE_ROWS for name in rows):
+            providers = fixtures.bench_providers(customer=client, password=password)
+            self.stdout.write(
+                f"  bench providers: {fixtures.PENDING_REQUESTS:,} pending requests for "
+                f"{fixtures.BUSY_EMAIL} (dashboard, day picker busy), none for "
+                f"{fixtures.FREE_EMAIL} (day picker free)"
+            )
+            self.lines |= {
+                "dashboard": [workload.get("/dashboard/bookings/")],
+                "day picker busy": [workload.get(f"/book/{providers.busy.pk}/")],
+                "day picker free": [workload.get(f"/book/{providers.free.pk}/")],
+            }
+        self.lines["baseline"] = [workload.get("/bench/ok")]
+        for name, source in WRITE_ROWS.items():
+            self.lines[name] = self.lines[source]
         files = {
-            name: workload.write_lines(work, name, lines)
-            for name, lines in workload.page_lines().items()
+            name: workload.write_lines(work, name, lines) for name, lines in self.lines.items()
         }
-        files["baseline"] = workload.write_lines(work, "baseline", [workload.get("/bench/ok")])
+        if any(name in WRITE_ROWS for name in rows):
+            self.written_services = workload.written_service_ids()
         if "api booking create" not in rows:
             return files
         # Enough for the busiest booking rate seen (about 200/s) over warm-up and run,
-        # and 100/s with one connection.
+        # and 100/s with one connection; one more for counting a request's statements.
         wanted = 250 * (options["warmup"] + options["duration"]) + 100 * options["alone"]
-        bookings = workload.booking_lines(client, limit=wanted)
-        if len(bookings) < wanted:
+        plan = workload.booking_lines(client, limit=wanted + 1)
+        bookings = plan.lines
+        self.stdout.write(
+            f"  booking creation: {len(bookings):,} requests over {plan.providers:,} providers"
+            + (
+                f"; {plan.without_hours:,} verified providers have no weekly hours and are "
+                "left out (seed_demo --scale gives every scale provider hours)"
+                if plan.without_hours
+                else ""
+            )
+        )
+        if len(bookings) < wanted + 1:
             self.stdout.write(
                 f"  only {len(bookings):,} free slots for booking creation: a faster server "
                 "would reuse them and get 409s, counted as errors"
             )
+        self.counted_booking, bookings = (bookings[-1], bookings[:-1]) if bookings else (None, [])
         # Warm-up and run are two wrk processes: each gets slots of its own.
         warm = min(250 * options["warmup"], len(bookings) // 4)
         alone = warm + min(100 * options["alone"], len(bookings) // 4)
@@ -195,10 +251,12 @@ class Command(BaseCommand):
 
     def measure_rows(self, rows, files, email, password) -> list[report.RowResult]:
         """Each row in turn against the running server, printed as it finishes."""
-        results, token = [], None
+        results, token, cookie = [], None, None
         for position, name in enumerate(rows):
             if name in API_ROWS and token is None:
                 token = self.log_in(self.server.url, email, password)
+            if name in SESSION_ROWS and cookie is None:
+                cookie = session_cookie(self.server.url, fixtures.BUSY_EMAIL, password)
             label = name
             if name == "baseline":
                 label = "baseline (first)" if position == 0 else "baseline (last)"
@@ -209,6 +267,8 @@ class Command(BaseCommand):
                 warmup_file=files.get(f"{name} warm-up", files[name]),
                 alone_file=files.get(f"{name} alone", files[name]),
                 token=token if name in API_ROWS else None,
+                cookie=cookie if name in SESSION_ROWS else None,
+                writes=name in WRITE_ROWS,
             )
             results.append(result)
             self.stdout.write(
@@ -227,13 +287,24 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(report.format_table(results))
+        cached = report.format_cached_rows(results)
+        if cached:
+            self.stdout.write(
+                "\nCached pages while real writes invalidate them (one connection: each "
+                "write, then the first request of a page, a miss, then the same again, a hit):"
+            )
+            self.stdout.write(cached)
         self.stdout.write(
             "\nMemory per gunicorn worker after the run: "
             + ", ".join(f"RSS {w['rss_mb']:.0f} MB (PSS {w['pss_mb']:.0f} MB)" for w in memory)
         )
         self.stdout.write(f"Errors logged by the server: {server_errors}")
         self.stdout.write(describe(server_settings(connection)))
-        self.stdout.write("Targets:\n" + report.format_targets(checks))
+        scale = self.options["scale"]
+        stated = f"stated for {report.TARGET_SCALE:,} listings"
+        if scale != report.TARGET_SCALE:
+            stated += f"; this run measures {scale:,}, so read them as a rehearsal"
+        self.stdout.write(f"Targets ({stated}):\n" + report.format_targets(checks))
         return checks
 
     def save(self, results, *, started_at, listed, memory, server_errors, checks) -> None:
@@ -248,7 +319,14 @@ class Command(BaseCommand):
             commit=self.commit(),
             settings={
                 key: options[key]
-                for key in ("duration", "warmup", "connections", "threads", "workers")
+                for key in (
+                    "duration",
+                    "warmup",
+                    "connections",
+                    "threads",
+                    "workers",
+                    "writes_per_s",
+                )
             },
             load_average_at_end=os.getloadavg(),
             cpus=os.cpu_count(),
@@ -264,35 +342,79 @@ class Command(BaseCommand):
         self.stdout.write(f"\nWritten to {path}")
 
     def measure(
-        self, url, label, requests_file, *, warmup_file, alone_file, token
+        self, url, label, requests_file, *, warmup_file, alone_file, token, cookie, writes
     ) -> report.RowResult:
+        """Warm-up, the run under load, then one connection. A '+ writes' row runs real
+        writes at --writes-per-s through warm-up and run, then times its hits and misses
+        apart from one connection (bench/cached_rows.py) instead of the plain alone run."""
         options = self.options
         load = {"threads": options["threads"], "connections": options["connections"]}
-        if options["warmup"]:
-            self.wrk(url, warmup_file, options["warmup"], token=token, expected=label, **load)
-        profiler = self.start_profiler(label)
-        cpu_before = self.server.worker_cpu_seconds()
-        output = self.wrk(
-            url, requests_file, options["duration"], token=token, expected=label, **load
-        )
-        cpu_used = self.server.worker_cpu_seconds() - cpu_before
+        auth = {"token": token, "cookie": cookie, "expected": label}
+        writer = None
+        if writes:
+            writer = cached_rows.ListingWrites(
+                cached_rows.ProviderWrites(self.written_services), options["writes_per_s"]
+            ).start()
+        try:
+            if options["warmup"]:
+                self.wrk(url, warmup_file, options["warmup"], **auth, **load)
+            profiler = self.start_profiler(label)
+            cpu_before = self.server.worker_cpu_seconds()
+            writes_before, run_started = (writer.done if writer else 0), time.monotonic()
+            output = self.wrk(url, requests_file, options["duration"], **auth, **load)
+            writes_made, run_seconds = (
+                (writer.done if writer else 0) - writes_before,
+                time.monotonic() - run_started,
+            )
+            cpu_used = self.server.worker_cpu_seconds() - cpu_before
+        finally:
+            if writer is not None:
+                writer.stop()
         if profiler is not None:
             profiler.wait()
         result = report.parse_wrk_output(
             label, output, load_average=os.getloadavg()[0], worker_cpu_seconds=cpu_used
         )
-        if options["alone"]:
-            output = self.wrk(
-                url,
-                alone_file,
-                options["alone"],
-                token=token,
-                expected=label,
-                threads=1,
-                connections=1,
+        if writes:
+            result.writes = writes_made
+            result.writes_per_s = round(writes_made / run_seconds, 2)
+            timings = cached_rows.time_hits_and_misses(
+                cached_rows.http_getter(url),
+                [line.split("\t")[1] for line in self.lines[label]],
+                cached_rows.ProviderWrites(self.written_services, seed=2027),
+                seconds=options["alone"],
             )
+            report.add_hits_and_misses(result, timings)
+        elif options["alone"]:
+            output = self.wrk(url, alone_file, options["alone"], **auth, threads=1, connections=1)
             report.add_alone(result, report.parse_wrk_output(label, output))
         return result
+
+    def add_booking_queries(self, results, email, password) -> None:
+        """The statements one booking creation runs, counted in this process through the
+        real API (the same view and services gunicorn runs) on a slot kept for it."""
+        row = next((row for row in results if row.name == "api booking create"), None)
+        if row is None or self.counted_booking is None:
+            return
+        _method, path, body = self.counted_booking.split("\t")
+        client = Client()
+        logging.disable(logging.INFO)  # the requests' and the booking's log lines
+        try:
+            login = client.post(
+                "/api/users/login/",
+                {"email": email, "password": password},
+                content_type="application/json",
+            )
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {login.json()['access']}"}
+            with CaptureQueriesContext(connection) as queries:
+                answer = client.post(path, body, content_type="application/json", **headers)
+        finally:
+            logging.disable(logging.NOTSET)
+        if answer.status_code != 201:
+            raise CommandError(f"Counting a booking's statements: {answer.status_code}")
+        row.queries_per_request = sum(
+            not query["sql"].startswith(TRANSACTION_CONTROL) for query in queries.captured_queries
+        )
 
     def start_profiler(self, label):
         if not self.options["profile"]:
@@ -314,7 +436,9 @@ class Command(BaseCommand):
             stderr=subprocess.DEVNULL,
         )
 
-    def wrk(self, url, requests_file, seconds, *, token, expected, threads, connections) -> str:
+    def wrk(
+        self, url, requests_file, seconds, *, token, cookie, expected, threads, connections
+    ) -> str:
         status = "201" if expected == "api booking create" else "200"
         command = [
             "wrk",
@@ -329,6 +453,7 @@ class Command(BaseCommand):
             str(threads),
             status,
             token or "",
+            cookie or "",
         ]
         finished = subprocess.run(command, capture_output=True, text=True, check=False)
         if finished.returncode != 0:
