@@ -3,8 +3,11 @@ import re
 import time
 import uuid
 
+import sentry_sdk
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
+
+from .logging import current_request_id
 
 request_logger = logging.getLogger("marketplace.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -19,8 +22,14 @@ class RequestLogMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # On this request's scope (a no-op without SENTRY_DSN): an error report names it.
+        sentry_sdk.set_tag("request_id", request.id)
+        token = current_request_id.set(request.id)
         started = time.perf_counter()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         user = getattr(request, "user", None)
         request_logger.info(

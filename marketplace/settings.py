@@ -441,21 +441,36 @@ def _static_file_headers(headers, path, url):
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
+# Logs go to the console (stderr, which compose and any runtime collect like stdout, and
+# which keeps them out of commands' own output such as `seed_demo --logins`; rotating them
+# is the runtime's job): JSON lines in production, readable lines with the request id, user
+# and duration in development. LOG_LEVEL=DEBUG in development adds every SQL statement
+# (Django logs them only while DEBUG is on).
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "marketplace.logging.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "marketplace.logging.JsonFormatter"},
-        "readable": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "readable": {"()": "marketplace.logging.ReadableFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "filters": ["request_id"],
             "formatter": "json" if PRODUCTION else "readable",
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Under Django's "django" logger (INFO, with a console handler of its own): the SQL
+        # lines reach ours once, at DEBUG when asked.
+        "django.db.backends": {
+            "handlers": ["console"],
+            "level": "DEBUG" if LOG_LEVEL == "DEBUG" else "INFO",
+            "propagate": False,
+        },
         # The request log below replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
@@ -463,3 +478,17 @@ LOGGING = {
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Error tracking: Sentry (or any server speaking its protocol) when SENTRY_DSN is set; no
+# personal data is sent (marketplace/observability.py). The release is SENTRY_RELEASE, else
+# the image's build argument APP_RELEASE (Dockerfile), else sentry-sdk's own guess (git).
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from marketplace.observability import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        release=env("SENTRY_RELEASE") or env("APP_RELEASE"),
+        environment=env("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

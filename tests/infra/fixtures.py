@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connections
 
 from .postgres_pair import PostgresPair
+from .sentry_endpoint import SentryEndpoint
 
 REPLICATED_DATABASE = "marketplace_replicated"
 
@@ -98,3 +99,13 @@ def read_replica(postgres_pair, replicated_database, settings, django_db_blocker
         connections.close_all()
         router._states.clear()
         connections.__dict__["settings"], connections._settings, connections._connections = saved
+
+
+@pytest.fixture(scope="session")
+def sentry_endpoint():
+    """A local HTTP server standing in for a Sentry DSN (tests/infra/sentry_endpoint.py)."""
+    endpoint = SentryEndpoint().start()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()
