@@ -5,7 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
+from core.errors import Refused
+
 from .models import (
+    City,
     Role,
     ServiceProviderProfile,
     User,
@@ -18,6 +21,90 @@ from .models import (
 def get_account(*, user_id) -> User:
     """The user with what their own profile page shows, the business profile included."""
     return User.objects.select_related("provider_profile").get(pk=user_id)
+
+
+# --- Naming a city ---------------------------------------------------------------------
+
+
+class CityNotResolved(Refused):
+    """A city named by a client matches no city, or several (then `matches` lists them)."""
+
+    def __init__(self, message: str, *, field: str, matches=()):
+        super().__init__(message, field=field)
+        self.extra = {"matches": [city_fields(city) for city in matches]} if matches else {}
+
+
+def city_fields(city: City) -> dict:
+    return {"slug": city.slug, "name": city.name, "state": city.state}
+
+
+def _city_key(text: str) -> str:
+    """What is left of a city's name once case, spaces and punctuation are gone:
+    `NewYork`, `new york`, `New York` and `new-york` all read as `newyork`."""
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def city_matches(value: str, cities) -> list[City]:
+    """The cities of `cities` that `value` names, the most precise reading first: its slug
+    exactly; else its name with its state (`New York, NY`, `newyork-ny`); else its name
+    alone, in any case and spacing (several when cities in different states share it)."""
+    wanted = value.strip()
+    cities = list(cities)
+    exact = [city for city in cities if city.slug == wanted.lower()]
+    if exact:
+        return exact
+    key = _city_key(wanted)
+    if not key:
+        return []
+    with_state = [
+        city for city in cities if city.state and _city_key(city.name + city.state) == key
+    ]
+    if with_state:
+        return with_state
+    return [city for city in cities if _city_key(city.name) == key]
+
+
+def _choices(cities) -> str:
+    return "; ".join(f"{city.slug} or “{city}”" for city in cities)
+
+
+def resolve_city(value: str, *, field: str, among=None) -> City:
+    """The one City `value` names (city_matches), searched first in `among` (e.g. the
+    cities a provider serves, already loaded) and then in every city. Raises
+    CityNotResolved naming `field`: empty, unknown, or a name several cities share (the
+    message and `matches` list them, so the client can send a slug)."""
+    wanted = value.strip()
+    if not wanted:
+        raise CityNotResolved("Please enter the city.", field=field)
+    if among is not None:
+        among = list(among)
+        found = city_matches(wanted, among)
+        if len(found) > 1:
+            raise CityNotResolved(
+                f"This provider serves more than one {wanted}. Send {_choices(found)}.",
+                field=field,
+                matches=found,
+            )
+        if found:
+            return found[0]
+    found = city_matches(wanted, City.objects.all())
+    if len(found) > 1:
+        raise CityNotResolved(
+            f"More than one city is called {wanted}. Send {_choices(found)}.",
+            field=field,
+            matches=found,
+        )
+    if found:
+        return found[0]
+    if among is not None:
+        known = ", ".join(f"{city.slug} ({city})" for city in among) or "none yet"
+        message = f"Unknown city “{wanted}”. Cities this provider serves: {known}."
+    else:
+        message = f"Unknown city “{wanted}”: send a slug or a name from /api/cities/."
+    raise CityNotResolved(message, field=field)
+
+
+# --- Verification ------------------------------------------------------------------------
 
 
 def pending_application(provider: ServiceProviderProfile) -> VerificationApplication | None:

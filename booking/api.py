@@ -11,17 +11,19 @@ field.
 import contextlib
 import datetime as dt
 import re
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Header, Query, Router, Status
 
 from accounts.models import City
+from accounts.selectors import resolve_city
 from catalog.models import Service
 from catalog.selectors import public_services
+from core.api import idempotency
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
 from core.api.pagination import paginated
@@ -43,6 +45,14 @@ from .schemas import (
 from .slots import slot_fields
 
 router = Router(tags=["bookings"])
+
+KEY_RULES = {
+    "pattern": r"^[!-~]+$",
+    "max_length": idempotency.MAX_KEY_LENGTH,
+    "description": "Any 1 to 255 visible ASCII characters, new for each booking; a retry "
+    "of the same request sends the same key.",
+    "examples": ["3f1c9e2a-8b7d-4c6e-9a51-2d0f7b8e6c43"],
+}
 
 CUSTOMERS_ONLY = "Only customer accounts can book services."
 # No provider's schedule looks further ahead than this (ProviderSchedule.max_advance_days),
@@ -115,35 +125,13 @@ def _bookable_service(service_id: int) -> Service:
 
 
 def _service_city(service: Service, value: str) -> City:
-    """The City a client named by slug or name, preferring the ones the provider serves.
+    """The City a client named by slug or name (accounts.selectors.resolve_city, as search
+    does), preferring the ones the provider serves.
 
     A city the provider does not serve is returned all the same: the service layer refuses
     it and lists the cities they do serve.
     """
-    wanted = value.strip()
-    served = list(service.provider.cities.all())
-    if not wanted:
-        raise ValidationError({"service_city": ["Please enter the city."]})
-    for city in served:
-        if wanted.lower() in (city.slug, str(city).lower()):
-            return city
-    by_name = [city for city in served if city.name.lower() == wanted.lower()]
-    if len(by_name) == 1:
-        return by_name[0]
-    if by_name:
-        choices = "; ".join(f"{city.slug} or “{city}”" for city in by_name)
-        raise ValidationError(
-            {"service_city": [f"This provider serves more than one {wanted}. Send {choices}."]}
-        )
-    name, _, state = (part.strip() for part in wanted.partition(","))
-    named = Q(name__iexact=name, state__iexact=state) if state else Q(name__iexact=name)
-    elsewhere = City.objects.filter(Q(slug=wanted.lower()) | named).first()
-    if elsewhere is not None:
-        return elsewhere
-    known = ", ".join(f"{city.slug} ({city})" for city in served) or "none yet"
-    raise ValidationError(
-        {"service_city": [f"Unknown city “{wanted}”. Cities this provider serves: {known}."]}
-    )
+    return resolve_city(value, field="service_city", among=service.provider.cities.all())
 
 
 def _detail(request, reference: str) -> Booking:
@@ -163,6 +151,7 @@ def _detail(request, reference: str) -> Booking:
         401: ErrorOut,
         403: ErrorOut,
         409: SlotTakenOut,
+        422: ErrorOut,
         429: ErrorOut,
     },
     summary="Request a booking",
@@ -173,29 +162,62 @@ def _detail(request, reference: str) -> Booking:
     "other broken rule a 400 naming the field in `errors` (`starts_at` when the date and "
     "time together are the problem: outside working hours, too soon, too far ahead, on a "
     "day off). Providers and admins get 403. Limited to API_RATE_LIMIT_BOOKING_CREATE "
-    "requests per user (50 an hour).",
+    "requests per user (50 an hour).\n\n"
+    "**Retrying safely**: send an `Idempotency-Key` header (e.g. a UUID made for this "
+    "booking). Sent again with the same key and the same body within 24 hours, the request "
+    "answers the first 201 and its body again (header `Idempotent-Replayed: true`) and no "
+    "second booking is made, even when both arrive at once; the same key with a different "
+    "body is a 422. A refused request (400, 409) leaves the key unused.",
 )
 @rate_limit("API_RATE_LIMIT_BOOKING_CREATE")
-def create_booking(request, payload: BookingIn):
+def create_booking(
+    request,
+    payload: BookingIn,
+    idempotency_key: Annotated[str | None, Header(alias=idempotency.HEADER, **KEY_RULES)] = None,
+):
     if not request.user.is_customer:
         raise PermissionDenied(CUSTOMERS_ONLY)
     service = _bookable_service(payload.service)
     city = _service_city(service, payload.service_city)
     zone = selectors.schedule_for(service.provider, as_read=True).zone
     starts_at = _requested_start(payload, zone)
-    booking = services.create_booking(
-        customer=request.user,
-        service=service,
-        starts_at=starts_at,
-        service_address=payload.service_address,
-        service_city=city,
-        service_state=payload.service_state,
-        service_postal_code=payload.service_postal_code,
-        customer_notes=payload.customer_notes,
-        estimated_duration_minutes=payload.estimated_duration_minutes,
-    )
+    key = idempotency.key_of(request)
+    claim = None
+    if key is not None:
+        claim = idempotency.IdempotentRequest(
+            scope="bookings.create",
+            user_id=request.user.pk,
+            key=key,
+            data=payload.dict(),
+            render=lambda booking: _as_answer(request, booking),
+        )
+    try:
+        booking = services.create_booking(
+            customer=request.user,
+            service=service,
+            starts_at=starts_at,
+            service_address=payload.service_address,
+            service_city=city,
+            service_state=payload.service_state,
+            service_postal_code=payload.service_postal_code,
+            customer_notes=payload.customer_notes,
+            estimated_duration_minutes=payload.estimated_duration_minutes,
+            idempotency=claim,
+        )
+    except idempotency.Replayed as replay:
+        return idempotency.answer(replay.status_code, replay.body, replayed=True)
+    if claim is not None:
+        return claim.response()
     # Answered from the row just written (its related rows and history are in hand).
     return Status(201, selectors.with_known_history(booking, booking.history_so_far))
+
+
+def _as_answer(request, booking: Booking) -> dict:
+    """The 201 body for a booking just written, as the operation would render it."""
+    booking = selectors.with_known_history(booking, booking.history_so_far)
+    return BookingDetailOut.model_validate(
+        booking, context={"request": request, "response_status": 201}
+    ).model_dump()
 
 
 def _requested_start(payload: BookingIn, zone) -> dt.datetime:

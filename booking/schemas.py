@@ -107,6 +107,7 @@ CUSTOMER_SUMMARY_EXAMPLE = {
 }
 CITY_EXAMPLE = {"slug": "austin-tx", "name": "Austin", "state": "TX"}
 BOOKING_EXAMPLE = {
+    "id": 812,
     "booking_reference": "BK-7Q4K-9MZD",
     "status": "PENDING",
     "status_changed_at": "2026-03-02T13:05:00Z",
@@ -189,6 +190,10 @@ class CityOut(Schema):
 
 
 class BookingOut(Schema):
+    id: int = Field(
+        description="The booking's number; a review may name the booking by it. URLs use "
+        "the reference."
+    )
     booking_reference: str = Field(description="BK-XXXX-XXXX; how the booking is addressed.")
     status: BookingStatus
     status_changed_at: dt.datetime

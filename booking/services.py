@@ -581,6 +581,10 @@ def _day_finder(schedule: ProviderSchedule, service: Service, starts_at: datetim
     )
 
 
+class _NotClaimed(Exception):
+    """The slot could not be claimed; raised to roll the claim's transaction back."""
+
+
 def _claim_slot(provider_id: int, starts_at: datetime, *, check, write) -> Booking:
     """Give a booking the time `starts_at`, with the provider's bookings decided one at a time.
 
@@ -597,6 +601,11 @@ def _claim_slot(provider_id: int, starts_at: datetime, *, check, write) -> Booki
             problem = finder.problem_with(starts_at)
             if problem is None:
                 return write(finder)
+            # Rolled back, so nothing `check` wrote (an idempotency key's claim) outlives
+            # the refusal.
+            raise _NotClaimed
+    except _NotClaimed:
+        pass
     except IntegrityError as error:
         if _violated_constraint(error) != OVERLAP_CONSTRAINT:
             raise
@@ -729,11 +738,15 @@ def create_booking(
     customer_notes: str = "",
     estimated_duration_minutes: int | None = None,
     now: datetime | None = None,
+    idempotency=None,
 ) -> Booking:
     """Request `service` at `starts_at` (one of its free slots) as a PENDING booking with a
     price snapshot, or raise: SlotTaken (with the next free slots) if someone was faster,
     NotAllowed if `customer` is not a customer, BookingError for anything else.
 
+    `idempotency` (core.api.idempotency.IdempotentRequest, from the API) claims its key once
+    the provider's schedule is locked and stores its answer before the booking commits, so
+    a request sent twice books once; its `claim` raises Replayed for a key already used.
     `now` is for demo data and tests; pages and the API leave it out.
     """
     _check_may_book(customer, service)
@@ -750,17 +763,21 @@ def create_booking(
     )
     now = (now or timezone.now()).astimezone(UTC)
 
-    def claim():
-        return _claim_slot(
-            service.provider_id,
-            starts_at,
-            check=lambda schedule: _day_finder(
-                schedule, service, starts_at, now, duration_minutes=duration
-            ),
-            write=lambda finder: _insert_request(
-                finder, starts_at, customer=customer, duration_minutes=duration, now=now, **typed
-            ),
+    def check(schedule):
+        if idempotency is not None:
+            idempotency.claim()
+        return _day_finder(schedule, service, starts_at, now, duration_minutes=duration)
+
+    def write(finder):
+        booking = _insert_request(
+            finder, starts_at, customer=customer, duration_minutes=duration, now=now, **typed
         )
+        if idempotency is not None:
+            idempotency.complete(booking)
+        return booking
+
+    def claim():
+        return _claim_slot(service.provider_id, starts_at, check=check, write=write)
 
     # A reference already taken (one in 6.6e11) is refused by its unique constraint: the
     # whole claim runs again with a new one, at most twice more.

@@ -5,9 +5,11 @@ so the API and the site cannot disagree about what a filter means or what a serv
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from accounts.selectors import resolve_city
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
 from core.api.pagination import paginated
@@ -88,13 +90,17 @@ def list_categories(request):
     "past the last one).",
 )
 def search_services(request, filters: Query[ServiceSearchIn]):
-    params = filters.dict()
+    params = {name: "" if value is None else str(value) for name, value in filters.dict().items()}
     params["sort"] = params.pop("ordering")
+    params["category"] = _category_slug(params["category"])
+    if params["city"].strip():
+        params["city"] = resolve_city(params["city"], field="city").slug
     form = SearchForm(data=params)
     if not form.is_valid():
         raise _field_errors(form, SEARCH_PARAMETER_NAMES)
     wanted = form.filters()
     results = selectors.search_services(wanted)
+    prefetch_related_objects(results.services, "provider__cities")
     return paginated(
         request,
         page=wanted.page,
@@ -106,6 +112,25 @@ def search_services(request, filters: Query[ServiceSearchIn]):
     )
 
 
+def _category_slug(value: str) -> str:
+    """The slug of the active category `value` names by id or slug (the ids are those of
+    /api/categories/ and of service creation); an unknown one is a 400 naming `category`."""
+    wanted = value.strip()
+    if not wanted:
+        return ""
+    tree = selectors.category_tree()
+    node = tree.nodes.get(int(wanted)) if wanted.isdecimal() else tree.get(wanted.lower())
+    if node is None:
+        raise ValidationError(
+            {
+                "category": [
+                    f"Unknown category “{wanted}”: send an id or a slug from /api/categories/."
+                ]
+            }
+        )
+    return node.slug
+
+
 @router.get(
     "/services/{int:service_id}/",
     response={200: ServiceOut, 404: ErrorOut, 429: ErrorOut},
@@ -115,7 +140,9 @@ def search_services(request, filters: Query[ServiceSearchIn]):
     "create and update.",
 )
 def get_service(request, service_id: int):
-    return get_object_or_404(selectors.public_services(), pk=service_id)
+    return get_object_or_404(
+        selectors.public_services().prefetch_related("provider__cities"), pk=service_id
+    )
 
 
 # --- A provider's own services -------------------------------------------------------
@@ -139,7 +166,11 @@ def _own_service(request, service_id: int) -> Service:
 def _as_stored(service: Service) -> Service:
     """The service as read back, so the answer shows what a later GET shows ("99.50", not
     the "99.5" that was sent)."""
-    return Service.objects.select_related("category", "provider__user").get(pk=service.pk)
+    return (
+        Service.objects.select_related("category", "provider__user")
+        .prefetch_related("provider__cities")
+        .get(pk=service.pk)
+    )
 
 
 def _service_form_data(service: Service) -> dict:

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 from core.api.text import InputSchema
 
@@ -66,6 +66,7 @@ PROVIDER_SUMMARY_EXAMPLE = {
     "rating_average": "4.80",
     "review_count": 25,
     "verified": True,
+    "cities": [{"slug": "austin-tx", "name": "Austin", "state": "TX"}],
 }
 SERVICE_EXAMPLE = {
     "id": 101,
@@ -81,6 +82,7 @@ SERVICE_EXAMPLE = {
     "currency": "USD",
     "duration_minutes": 90,
     "is_active": True,
+    "is_featured": False,
     "rating_average": "4.90",
     "review_count": 12,
     "completed_bookings_count": 40,
@@ -101,6 +103,16 @@ class CategorySummaryOut(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [CATEGORY_SUMMARY_EXAMPLE]})
 
 
+class CityOut(Schema):
+    slug: str = Field(description="What ?city= and a booking's service_city take.")
+    name: str
+    state: str
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"slug": "austin-tx", "name": "Austin", "state": "TX"}]}
+    )
+
+
 class ProviderSummaryOut(Schema):
     id: int
     business_name: str
@@ -109,8 +121,15 @@ class ProviderSummaryOut(Schema):
     rating_average: Decimal = Field(description="Decimal as a string, 0.00 to 5.00.")
     review_count: int
     verified: bool
+    cities: list[CityOut] = Field(
+        description="The cities the provider works in: a booking's service_city is one of them."
+    )
 
     model_config = ConfigDict(json_schema_extra={"examples": [PROVIDER_SUMMARY_EXAMPLE]})
+
+    @staticmethod
+    def resolve_cities(provider):
+        return list(provider.cities.all())
 
     @staticmethod
     def resolve_url(provider, context):
@@ -138,6 +157,7 @@ class ServiceOut(Schema):
     currency: str = Field(description="ISO 4217 code.")
     duration_minutes: int
     is_active: bool = Field(description="False while the provider has paused the service.")
+    is_featured: bool = Field(description="Chosen by the marketplace to be shown first.")
     rating_average: Decimal = Field(description="Decimal as a string, 0.00 to 5.00.")
     review_count: int
     completed_bookings_count: int
@@ -190,58 +210,80 @@ ORDERING_MEANINGS = {
 }
 
 
+def _blank_is_none(value):
+    """An empty query parameter (`?min_price=`) is no filter at all."""
+    return None if value == "" else value
+
+
+def Blankable(kind):
+    """`kind`, or null for a parameter left out or sent empty."""
+    return Annotated[kind | None, BeforeValidator(_blank_is_none)]
+
+
+PRICE_FILTER = {"ge": 0, "le": MAX_PRICE, "decimal_places": 2}
+MinRating = Literal["3", "4", "4.5"]
+Ordering = Literal[tuple(ORDERING_MEANINGS)]
+
+
 class ServiceSearchIn(InputSchema):
-    """The search filters, as query parameters. They are checked by the site's own search
-    form, so they mean exactly what they mean on the search page; an empty one is ignored."""
+    """The search filters, as query parameters. They mean exactly what they mean on the
+    search page (the site's search form checks them too); an empty one is ignored."""
 
     q: str = Field(
         "",
+        max_length=MAX_QUERY_LENGTH,
         description=f"Free text, at most {MAX_QUERY_LENGTH} characters. Words match as "
         "prefixes; a misspelt word is corrected (see corrected_query).",
         json_schema_extra={"example": "leak repair"},
     )
     category: str = Field(
         "",
-        description="A category slug (see /api/categories/); includes its subcategories.",
-        json_schema_extra={"example": "plumbing"},
+        max_length=100,
+        description="A category's id or slug (see /api/categories/); includes its subcategories.",
+        json_schema_extra={"examples": ["plumbing", "1"]},
     )
     city: str = Field(
         "",
-        description="A city slug; only cities where a verified provider works are known.",
-        json_schema_extra={"example": "austin-tx"},
+        max_length=120,
+        description="A city's slug, or its name in any case and spacing, with or without "
+        "its state (`austin-tx`, `Austin`, `new york`, `NewYork`, `New York, NY`); see "
+        "/api/cities/. A name several cities share is a 400 listing them (`matches`).",
+        json_schema_extra={"examples": ["austin-tx", "New York"]},
     )
-    min_price: str = Field(
-        "",
-        description=f"Decimal, 0 to {MAX_PRICE}, at most 2 decimal places.",
-        json_schema_extra={"example": "50"},
+    min_price: Blankable(Decimal) = Field(
+        None,
+        **PRICE_FILTER,
+        description=f"0 to {MAX_PRICE}, at most 2 decimal places.",
+        json_schema_extra={"example": 50},
     )
-    max_price: str = Field(
-        "",
-        description=f"Decimal, 0 to {MAX_PRICE}, at least min_price.",
-        json_schema_extra={"example": "200.00"},
+    max_price: Blankable(Decimal) = Field(
+        None,
+        **PRICE_FILTER,
+        description=f"0 to {MAX_PRICE}, at least min_price.",
+        json_schema_extra={"example": 200},
     )
-    min_rating: str = Field(
-        "",
-        description="Minimum average rating.",
-        json_schema_extra={"enum": ["", "3", "4", "4.5"], "example": "4.5"},
+    min_rating: Blankable(MinRating) = Field(
+        None, description="Minimum average rating.", json_schema_extra={"example": "4.5"}
     )
-    pricing_type: str = Field(
-        "",
+    pricing_type: Blankable(PricingType) = Field(
+        None,
         description="Only FIXED or only HOURLY prices.",
-        json_schema_extra={"enum": ["", *PricingType.values], "example": "FIXED"},
+        json_schema_extra={"example": "FIXED"},
     )
-    ordering: str = Field(
-        "",
+    ordering: Blankable(Ordering) = Field(
+        None,
         description="; ".join(
             f"`{value}`: {meaning}" for value, meaning in ORDERING_MEANINGS.items()
         )
         + ".",
-        json_schema_extra={"enum": ["", *ORDERING_MEANINGS], "example": Sort.PRICE_ASC},
+        json_schema_extra={"example": Sort.PRICE_ASC},
     )
-    page: str = Field(
-        "",
+    page: Blankable(int) = Field(
+        None,
+        ge=1,
+        le=MAX_PAGE,
         description=f"1 (the default) to the last page; at most {MAX_PAGE}.",
-        json_schema_extra={"example": "2"},
+        json_schema_extra={"example": 2},
     )
 
 

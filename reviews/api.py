@@ -35,20 +35,29 @@ router = Router(tags=["reviews"])
     summary="Review one of your completed bookings",
     description="One review per booking, by its customer, once the job is COMPLETED. The "
     "service's and the provider's rating figures change at once and the provider is told. "
-    "404 for a booking you cannot see; 403 when you are not its customer (its provider, an "
+    "`booking` is the booking's `id` or its `booking_reference`. 404 for a booking you "
+    "cannot see; 403 when you are not its customer (its provider, an "
     "admin); 409 when the booking is not completed yet or already has a review; 400 naming "
     "each bad field.",
 )
 def create_review(request, payload: ReviewIn):
     try:
         booking = booking_selectors.bookings_visible_to(request.user).get(
-            booking_reference=payload.booking.strip().upper()
+            **_booking_named(payload.booking)
         )
     except Booking.DoesNotExist:
         raise Http404("No such booking.") from None
     answers = payload.dict(exclude={"booking"})
     review = services.submit_review(booking=booking, customer=request.user, **answers)
     return Status(201, review)
+
+
+def _booking_named(value: int | str) -> dict:
+    """A lookup for the booking a client named by its numeric id (`1` or `"1"`) or its
+    reference (any case)."""
+    if isinstance(value, int):  # a string of digits is one already (ReviewIn)
+        return {"pk": value}
+    return {"booking_reference": value.strip().upper()}
 
 
 @router.get(

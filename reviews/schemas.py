@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
+from booking.models import booking_field_length
 from core.api.text import InputSchema
 
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
 from .selectors import ReviewSort
 
 RATING = {"ge": MIN_RATING, "le": MAX_RATING}
+BOOKING_REFERENCE_MAX_LENGTH = booking_field_length("booking_reference")
 
 REVIEW_IN_EXAMPLE = {
     "booking": "BK-7Q4K-9MZD",
@@ -54,10 +56,29 @@ REVIEW_EXAMPLE = {
 class ReviewIn(InputSchema):
     MULTILINE = frozenset({"comment"})
 
-    booking: str = Field(
-        max_length=20,
-        description="The reference of your completed booking (`booking_reference`).",
+    booking: int | str = Field(
+        description="Your completed booking: its `id` (a number) or its `booking_reference`.",
+        json_schema_extra={"examples": ["BK-7Q4K-9MZD", 812]},
     )
+
+    @field_validator("booking", mode="before")
+    @classmethod
+    def _id_or_reference(cls, value):
+        # One clear message rather than one per branch of the union.
+        if isinstance(value, str):
+            value = value.strip()
+            if value.isdecimal():
+                value = int(value)
+            elif len(value) > BOOKING_REFERENCE_MAX_LENGTH:
+                raise ValueError(
+                    f"A booking reference has at most {BOOKING_REFERENCE_MAX_LENGTH} characters."
+                )
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError("Send the booking's id (a number) or its booking_reference.")
+        if isinstance(value, int) and not 0 < value < 2**63:
+            raise ValueError("A booking id is a positive whole number.")
+        return value
+
     rating: int = Field(**RATING, description="Overall, 1 (poor) to 5 (excellent).")
     title: str = Field(max_length=TITLE_MAX_LENGTH, description="One line.")
     comment: str = Field("", max_length=COMMENT_MAX_LENGTH)

@@ -54,6 +54,7 @@ def test_customer_books_a_free_slot_as_a_pending_request(
     assert booking.booking_reference == body["booking_reference"]
     assert booking.customer == customer
     expected = {
+        "id": booking.pk,
         "status": "PENDING",
         "service": {"id": service.pk, "title": service.title, "slug": service.slug},
         "provider": {

@@ -68,12 +68,14 @@ def test_search_lists_services_with_everything_a_card_and_page_need(client):
                 "rating_average": "0.00",
                 "review_count": 0,
                 "verified": True,
+                "cities": [],
             },
             "pricing_type": "HOURLY",
             "base_price": "85.50",
             "currency": "USD",
             "duration_minutes": 90,
             "is_active": True,
+            "is_featured": False,
             "rating_average": "4.75",
             "review_count": 8,
             "completed_bookings_count": 0,
@@ -223,17 +225,18 @@ def test_empty_filters_are_ignored(client):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"min_price": "cheap"}, "min_price", "Enter a number."),
+        ({"min_price": "cheap"}, "min_price", "Input should be a valid decimal"),
         ({"max_price": "-5"}, "max_price", "greater than or equal to 0"),
         ({"min_price": "10.555"}, "min_price", "no more than 2 decimal places"),
         ({"min_price": "50", "max_price": "10"}, "max_price", "at least the minimum price"),
-        ({"category": "no-such-category"}, "category", "Select a valid choice."),
-        ({"city": "atlantis"}, "city", "Select a valid choice."),
-        ({"min_rating": "11"}, "min_rating", "Select a valid choice."),
-        ({"pricing_type": "FREE"}, "pricing_type", "Select a valid choice."),
-        ({"ordering": "random"}, "ordering", "Select a valid choice."),
-        ({"page": "99999"}, "page", "Only the first 50 pages are shown"),
-        ({"page": "abc"}, "page", "Enter a whole number."),
+        ({"category": "no-such-category"}, "category", "Unknown category “no-such-category”"),
+        ({"category": "999999"}, "category", "Unknown category “999999”"),
+        ({"city": "atlantis"}, "city", "Unknown city “atlantis”"),
+        ({"min_rating": "11"}, "min_rating", "Input should be '3', '4' or '4.5'"),
+        ({"pricing_type": "FREE"}, "pricing_type", "Input should be 'HOURLY' or 'FIXED'"),
+        ({"ordering": "random"}, "ordering", "Input should be 'relevance', 'rating'"),
+        ({"page": "99999"}, "page", "less than or equal to 50"),
+        ({"page": "abc"}, "page", "valid integer"),
         ({"page": "0"}, "page", "greater than or equal to 1"),
         ({"q": "x" * 201}, "q", "at most 200 characters"),
     ],
@@ -269,7 +272,8 @@ def test_search_query_count_is_constant(client, count, django_assert_num_queries
     ServiceFactory.create_batch(count, category=category, title="Pipe fix")
     client.get(SERVICES)  # warm the category and city caches, as any earlier client does
 
-    with django_assert_num_queries(3):  # vocabulary and word statistics, best matches, rows
+    # Vocabulary and word statistics, best matches, rows, the providers' cities.
+    with django_assert_num_queries(4):
         response = client.get(SERVICES, {"q": "pipe", "category": category.slug})
 
     assert response.json()["count"] == count

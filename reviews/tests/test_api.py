@@ -86,6 +86,43 @@ def test_the_reference_may_be_typed_in_lower_case(client):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize("as_text", [False, True])
+def test_the_booking_may_be_named_by_its_numeric_id(client, as_text):
+    booking = completed_booking()
+    payload = {"booking": str(booking.pk) if as_text else booking.pk, **answers()}
+
+    response = client.post(
+        CREATE, json.dumps(payload), "application/json", **bearer(booking.customer)
+    )
+
+    assert response.status_code == 201
+    assert Review.objects.get().booking == booking
+
+
+def test_someone_elses_booking_named_by_id_is_not_found(client):
+    booking = completed_booking()
+    payload = {"booking": booking.pk, **answers()}
+
+    response = client.post(
+        CREATE, json.dumps(payload), "application/json", **bearer(CustomerFactory())
+    )
+
+    assert_error(response, 404)
+    assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2**64, 1.5, None, [1]])
+def test_a_booking_that_is_no_id_or_reference_is_a_400(client, bad):
+    booking = completed_booking()
+    payload = {"booking": bad, **answers()}
+
+    response = client.post(
+        CREATE, json.dumps(payload), "application/json", **bearer(booking.customer)
+    )
+
+    assert "booking" in assert_error(response, 400)["errors"]
+
+
 def test_reviewing_needs_a_token(client):
     booking = completed_booking()
     payload = {"booking": booking.booking_reference, **answers()}
