@@ -1,4 +1,5 @@
-"""Where providers' verification documents are kept: a private directory with no URL."""
+"""Where providers' verification documents are kept: STORAGES["private"], with no URL (a
+private directory by default, a private S3 prefix when S3_BUCKET is set; core/storage.py)."""
 
 import secrets
 
@@ -8,7 +9,8 @@ from django.utils.functional import cached_property
 
 
 class PrivateDocumentStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, readable by the app's user only and never given a URL.
+    """Files under PRIVATE_MEDIA_ROOT, readable by the app's user only and never given a URL
+    (STORAGES["private"] without S3).
 
     They are handed out by accounts.views.verification_document, which checks who asks.
     """
@@ -30,12 +32,11 @@ class PrivateDocumentStorage(FileSystemStorage):
         raise ValueError("Private documents have no public URL; link to the download view.")
 
 
-_storage = PrivateDocumentStorage()
-
-
 def private_documents():
     """The storage of verification documents (a callable, so migrations refer to it by name)."""
-    return _storage
+    from core.storage import private_storage
+
+    return private_storage
 
 
 def random_document_name(extension: str) -> str:

@@ -366,6 +366,7 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
 VERIFICATION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "accounts.storage.PrivateDocumentStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -374,6 +375,24 @@ STORAGES = {
         )
     },
 }
+# Object storage (S3, or any S3-compatible server) when S3_BUCKET is set: public media with
+# long-cache URLs (S3_MEDIA_DOMAIN: the CDN in front of the bucket), private files under
+# their own prefix or S3_PRIVATE_BUCKET, handed out only by the app (core/storage.py).
+S3_BUCKET = env("S3_BUCKET")
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
+S3_MEDIA_DOMAIN = env("S3_MEDIA_DOMAIN")
+if S3_BUCKET:
+    from core.storage import s3_storages
+
+    STORAGES |= s3_storages(
+        bucket=S3_BUCKET,
+        private_bucket=env("S3_PRIVATE_BUCKET"),
+        endpoint_url=S3_ENDPOINT_URL,
+        region_name=env("S3_REGION"),
+        access_key=env("S3_ACCESS_KEY_ID"),
+        secret_key=env("S3_SECRET_ACCESS_KEY"),
+        media_domain=S3_MEDIA_DOMAIN,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Email: SMTP when EMAIL_HOST is set. Otherwise the embedded default (SQLite) writes every
@@ -419,7 +438,17 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Media on object storage are served from its host (or the CDN's).
+        "img-src": ["'self'", "data:"]
+        + (
+            [
+                f"https://{S3_MEDIA_DOMAIN}"
+                if S3_MEDIA_DOMAIN
+                else S3_ENDPOINT_URL or "https://*.amazonaws.com"
+            ]
+            if S3_BUCKET
+            else []
+        ),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

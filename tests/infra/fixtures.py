@@ -13,6 +13,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.db import connections
 
+from .moto import MotoServer
 from .postgres_pair import PostgresPair
 from .sentry_endpoint import SentryEndpoint
 
@@ -109,3 +110,13 @@ def sentry_endpoint():
         yield endpoint
     finally:
         endpoint.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's S3-compatible server, running (tests/infra/moto.py)."""
+    server = MotoServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
