@@ -1,6 +1,7 @@
 """The search benchmark's matrix and request stream, on a small catalog."""
 
 import io
+import json
 import re
 import statistics
 from collections import Counter
@@ -104,3 +105,36 @@ def test_bench_search_still_times_the_fixed_mix(catalog):
 
     assert re.search(r"^common word\s+[\d.]+", text, re.M)
     assert "Slowest type:" in text
+
+
+def test_bench_search_times_each_page_with_its_sql_and_reuses_a_matrix_file(catalog, tmp_path):
+    matrix, results = tmp_path / "matrix.json", tmp_path / "search.json"
+    first = io.StringIO()
+    call_command(
+        "bench_search",
+        size=20,
+        warmup=0,
+        matrix_path=str(matrix),
+        json_path=str(results),
+        stdout=first,
+    )
+    written = json.loads(matrix.read_text())
+    document = json.loads(results.read_text())
+
+    assert re.search(r"page time over its SQL time: median [\d.]+x", first.getvalue())
+    assert re.search(
+        r"target page time <= 2x its SQL time at the median: (met|MISSED)", first.getvalue()
+    )
+    assert [row["params"] for row in document["timings"]] == written
+    assert all(0 < row["sql_ms"] < row["ms"] for row in document["timings"])
+
+    # Another scale's run reads the same searches, whatever its own size option says.
+    call_command(
+        "bench_search",
+        size=50,
+        warmup=0,
+        matrix_path=str(matrix),
+        json_path=str(results),
+        stdout=io.StringIO(),
+    )
+    assert [row["params"] for row in json.loads(results.read_text())["timings"]] == written
