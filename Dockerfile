@@ -1,6 +1,7 @@
 # Marketplace production image: gunicorn serving Django, static files collected
 # (hashed and compressed by WhiteNoise) at build time. The same image runs the
-# Huey worker with `python manage.py run_huey`. See compose.yaml.
+# Huey worker with `python manage.py run_huey` and the one-shot `python manage.py migrate`.
+# See compose.yaml.
 
 # Both stages must use the same image: the virtualenv links to its interpreter.
 ARG PYTHON_IMAGE=python:3.11-slim
@@ -32,6 +33,11 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 # --- runtime -------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
+
+# The release error reports name (Sentry), given at build time:
+#   docker compose build --build-arg APP_RELEASE=$(git rev-parse --short HEAD)
+ARG APP_RELEASE=
+ENV APP_RELEASE=${APP_RELEASE}
 
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -65,7 +71,7 @@ RUN DEBUG=false \
     DEFAULT_FROM_EMAIL=build@localhost \
     JWT_PRIVATE_KEY=unused \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/private \
     && chown -R app:app /app/var
 
 USER app
@@ -78,5 +84,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
 
-# sh for ${WEB_CONCURRENCY:-3}; exec so gunicorn is PID 1 and receives SIGTERM.
-CMD ["sh", "-c", "exec gunicorn marketplace.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# sh for ${WEB_CONCURRENCY:-3} and ${WEB_THREADS:-1} (each process's database pool is sized
+# to its threads); exec so gunicorn is PID 1 and receives SIGTERM. Migrations are not run
+# here: compose's one-shot `migrate` service runs them before any web process starts.
+CMD ["sh", "-c", "exec gunicorn marketplace.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --threads ${WEB_THREADS:-1} --access-logfile -"]
