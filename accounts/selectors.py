@@ -34,6 +34,15 @@ class CityNotResolved(Refused):
         self.extra = {"matches": [city_fields(city) for city in matches]} if matches else {}
 
 
+def served_cities() -> QuerySet[City]:
+    """The cities where at least one verified provider works (those search knows), by name."""
+    return (
+        City.objects.filter(providers__verification_status=VerificationStatus.VERIFIED)
+        .distinct()
+        .order_by("name", "state")
+    )
+
+
 def city_fields(city: City) -> dict:
     return {"slug": city.slug, "name": city.name, "state": city.state}
 

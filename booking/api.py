@@ -21,6 +21,7 @@ from ninja import Header, Query, Router, Status
 
 from accounts.models import City
 from accounts.selectors import resolve_city
+from catalog import api as catalog_api
 from catalog.models import Service
 from catalog.selectors import public_services
 from core.api import idempotency
@@ -104,6 +105,15 @@ def service_slots(request, service_id: int, query: Query[SlotsQueryIn]):
         "time_zone": schedule.time_zone,
         "slots": [slot_fields(slot) for slot in slots],
     }
+
+
+def _next_free_slot(service: Service) -> dict | None:
+    """The service's soonest free start as a slot, or None (GET /api/services/{id}/)."""
+    starts = selectors.next_free_slots(service=service, after=timezone.now(), limit=1)
+    return slot_fields(starts[0]) if starts else None
+
+
+catalog_api.set_next_free_slot(_next_free_slot)
 
 
 # --- Booking a service ---------------------------------------------------------------

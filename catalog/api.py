@@ -9,16 +9,19 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from accounts.selectors import resolve_city
+from accounts.selectors import resolve_city, served_cities
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
-from core.api.pagination import paginated
+from core.api.pagination import paginated, paginated_queryset
 
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
 from .models import Service
 from .schemas import (
     CategoryTreeOut,
+    CityPageOut,
+    PageIn,
+    ServiceDetailOut,
     ServiceIn,
     ServiceOut,
     ServicePageOut,
@@ -76,6 +79,24 @@ def list_categories(request):
     return _category_branch(tree, tree.roots)
 
 
+# --- Cities --------------------------------------------------------------------------
+
+CITY_PAGE_SIZE = 100
+
+
+@router.get(
+    "/cities/",
+    response={200: CityPageOut, 400: ErrorOut, 429: ErrorOut},
+    summary="The cities providers work in",
+    description=f"Every city where a verified provider works, by name, {CITY_PAGE_SIZE} a "
+    "page: what search's `city` and a booking's `service_city` take (the slug, or the name). "
+    "Which cities one provider serves is in each service's `provider.cities`.",
+    tags=["categories"],
+)
+def list_cities(request, query: Query[PageIn]):
+    return paginated_queryset(request, served_cities(), page=query.page, page_size=CITY_PAGE_SIZE)
+
+
 # --- Search and one service ----------------------------------------------------------
 
 
@@ -131,18 +152,30 @@ def _category_slug(value: str) -> str:
     return node.slug
 
 
+# Booking sits above the catalog, so booking/api.py tells it how to find a service's next
+# free start (as a slot dict, or None) when the API is put together.
+_next_free_slot = None
+
+
+def set_next_free_slot(finder) -> None:
+    global _next_free_slot
+    _next_free_slot = finder
+
+
 @router.get(
     "/services/{int:service_id}/",
-    response={200: ServiceOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: ServiceDetailOut, 404: ErrorOut, 429: ErrorOut},
     summary="One service",
-    description="A listed service: 404 while it is paused or its provider is not verified, "
-    "for its owner too (as on the site). Owners get their service in the answers of "
-    "create and update.",
+    description="A listed service, with its next free start: 404 while it is paused or its "
+    "provider is not verified, for its owner too (as on the site). Owners get their "
+    "service in the answers of create and update, and all of them in GET /api/me/services/.",
 )
 def get_service(request, service_id: int):
-    return get_object_or_404(
+    service = get_object_or_404(
         selectors.public_services().prefetch_related("provider__cities"), pk=service_id
     )
+    service.next_free_slot = _next_free_slot(service) if _next_free_slot else None
+    return service
 
 
 # --- A provider's own services -------------------------------------------------------
@@ -229,6 +262,32 @@ def update_service(request, service_id: int, payload: ServicePatchIn):
         if not form.is_valid():
             raise _field_errors(form)
         services.update_service(service=service, user=request.user, **form.service_fields())
+    return _as_stored(service)
+
+
+@router.put(
+    "/services/{int:service_id}/",
+    auth=jwt_auth,
+    response={
+        200: ServiceOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Replace one of your services",
+    description="The whole service, as for creation: every field of the create body, those "
+    "left out taking their defaults (an empty slug keeps the current one). The same rules "
+    "as create and PATCH; the service stays paused or listed as it was (PATCH "
+    "`is_active` changes that). Customers get 403; another provider's service is 404.",
+)
+def replace_service(request, service_id: int, payload: ServiceIn):
+    service = _own_service(request, service_id)
+    form = ServiceForm(data=payload.dict() | {"is_active": service.is_active}, instance=service)
+    if not form.is_valid():
+        raise _field_errors(form)
+    services.update_service(service=service, user=request.user, **form.service_fields())
     return _as_stored(service)
 
 

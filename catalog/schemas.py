@@ -1,6 +1,6 @@
 """Request and response bodies of the catalog API, with the examples shown in the docs."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -169,6 +169,41 @@ class ServiceOut(Schema):
     @staticmethod
     def resolve_url(service, context):
         return _absolute(context, service.get_absolute_url())
+
+
+class NextFreeSlotOut(Schema):
+    starts_at: datetime = Field(description="The instant, with the provider's UTC offset.")
+    scheduled_date: date = Field(description="The provider's local date.")
+    scheduled_time: str = Field(
+        description="The provider's local time, HH:MM.", pattern=r"^\d{2}:\d{2}$"
+    )
+
+
+class ServiceDetailOut(ServiceOut):
+    next_free_slot: NextFreeSlotOut | None = Field(
+        description="The soonest start that can be booked now (send its scheduled_date and "
+        "scheduled_time to POST /api/bookings/create/), or null when the provider has no "
+        "free time within how far ahead they take bookings."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                SERVICE_EXAMPLE
+                | {
+                    "next_free_slot": {
+                        "starts_at": "2026-03-03T09:00:00-06:00",
+                        "scheduled_date": "2026-03-03",
+                        "scheduled_time": "09:00",
+                    }
+                }
+            ]
+        }
+    )
+
+    @staticmethod
+    def resolve_next_free_slot(service):
+        return getattr(service, "next_free_slot", None)
 
 
 class ServicePageOut(Schema):
@@ -352,5 +387,32 @@ class ServicePatchIn(InputSchema):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"base_price": "135.00", "duration_minutes": 120}, {"is_active": False}]
+        }
+    )
+
+
+class PageIn(InputSchema):
+    page: int = Field(1, ge=1, description="1 (the default) to the last page.")
+
+
+class CityPageOut(Schema):
+    count: int
+    next: str | None = Field(description="Absolute URL of the next page, or null.")
+    previous: str | None = Field(description="Absolute URL of the previous page, or null.")
+    results: list[CityOut] = Field(description="Cities by name.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 2,
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {"slug": "austin-tx", "name": "Austin", "state": "TX"},
+                        {"slug": "new-york-ny", "name": "New York", "state": "NY"},
+                    ],
+                }
+            ]
         }
     )

@@ -3,10 +3,13 @@
 Writes go through reviews.services and reads through reviews.selectors, as on the site.
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Query, Router, Status
 
+from accounts.models import ServiceProviderProfile, VerificationStatus
 from booking import selectors as booking_selectors
 from booking.models import Booking
 from catalog import selectors as catalog_selectors
@@ -15,7 +18,14 @@ from core.api.errors import ErrorOut
 from core.api.pagination import paginated
 
 from . import conf, selectors, services
-from .schemas import ReviewIn, ReviewListIn, ReviewOut, ReviewPageOut
+from .schemas import (
+    PROVIDER_SERVICES_SHOWN,
+    ProviderProfileOut,
+    ReviewIn,
+    ReviewListIn,
+    ReviewOut,
+    ReviewPageOut,
+)
 
 router = Router(tags=["reviews"])
 
@@ -81,3 +91,74 @@ def list_service_reviews(request, service_id: int, filters: Query[ReviewListIn])
         count=page.paginator.count,
         results=list(page.object_list),
     )
+
+
+# --- A provider's public profile -----------------------------------------------------
+
+
+def _public_provider(slug: str) -> ServiceProviderProfile:
+    """A verified provider with what their page shows; 404 otherwise, as on the site."""
+    listed = catalog_selectors.public_services().order_by("-created_at")
+    return get_object_or_404(
+        ServiceProviderProfile.objects.select_related("user", "rating_summary").prefetch_related(
+            "cities", Prefetch("services", queryset=listed, to_attr="listed_services")
+        ),
+        slug=slug,
+        verification_status=VerificationStatus.VERIFIED,
+    )
+
+
+def _review_page(request, provider, filters: ReviewListIn) -> dict:
+    reviews = selectors.review_list(provider=provider, sort=filters.ordering, page=filters.page)
+    page = reviews.page
+    return paginated(
+        request,
+        page=filters.page,
+        num_pages=page.paginator.num_pages,
+        count=page.paginator.count,
+        results=list(page.object_list),
+    )
+
+
+@router.get(
+    "/providers/{slug}/",
+    response={200: ProviderProfileOut, 404: ErrorOut, 429: ErrorOut},
+    summary="A provider's public profile",
+    description="What the provider's page shows: their business, the cities they work in, "
+    f"their rating figures, their listed services (newest first, at most "
+    f"{PROVIDER_SERVICES_SHOWN}) and the first page of their reviews. 404 for a provider "
+    "who is not verified, as on the site.",
+    tags=["providers"],
+)
+def provider_profile(request, slug: str):
+    provider = _public_provider(slug)
+    # Every service in the answer names this provider: give them the instance in hand.
+    for service in provider.listed_services:
+        service.provider = provider
+    provider.services_shown = provider.listed_services[:PROVIDER_SERVICES_SHOWN]
+    first_page = _review_page(request, provider, ReviewListIn())
+    if first_page["next"]:
+        first_page["next"] = request.build_absolute_uri(
+            reverse("api:list_provider_reviews", kwargs={"slug": slug}) + "?page=2"
+        )
+    provider.reviews_page = first_page
+    provider.rating = selectors.rating_summary(provider=provider)
+    return provider
+
+
+@router.get(
+    "/providers/{slug}/reviews/",
+    response={200: ReviewPageOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="A provider's reviews",
+    description=f"The visible reviews of a verified provider's services, {conf.PAGE_SIZE} a "
+    "page, with their replies. 404 for a provider who is not verified; 400 for an unknown "
+    "`ordering` or a page past the last one.",
+    tags=["providers"],
+)
+def list_provider_reviews(request, slug: str, filters: Query[ReviewListIn]):
+    provider = get_object_or_404(
+        ServiceProviderProfile.objects.select_related("rating_summary"),
+        slug=slug,
+        verification_status=VerificationStatus.VERIFIED,
+    )
+    return _review_page(request, provider, filters)

@@ -1,11 +1,13 @@
 """Request and response bodies of the reviews API, with the examples shown in the docs."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from booking.models import booking_field_length
+from catalog.schemas import SERVICE_EXAMPLE, CityOut, ServiceOut
 from core.api.text import InputSchema
 
 from .models import (
@@ -14,11 +16,14 @@ from .models import (
     MIN_RATING,
     REPLY_MAX_LENGTH,
     SUB_RATINGS,
+    SUM_FIELDS,
     TITLE_MAX_LENGTH,
+    average,
 )
 from .selectors import ReviewSort
 
 RATING = {"ge": MIN_RATING, "le": MAX_RATING}
+PROVIDER_SERVICES_SHOWN = 50
 BOOKING_REFERENCE_MAX_LENGTH = booking_field_length("booking_reference")
 
 REVIEW_IN_EXAMPLE = {
@@ -169,3 +174,108 @@ class ReviewListIn(InputSchema):
         json_schema_extra={"example": ReviewSort.HIGHEST},
     )
     page: int = Field(1, ge=1, description="1 (the default) to the last page.")
+
+
+# --- A provider's public profile -----------------------------------------------------
+
+RATING_SUMMARY_EXAMPLE = {
+    "review_count": 25,
+    "rating_average": "4.80",
+    "sub_ratings": {
+        "quality_rating": "4.9",
+        "punctuality_rating": "4.6",
+        "professionalism_rating": "4.8",
+        "value_rating": "4.5",
+    },
+    "stars": {"5": 21, "4": 3, "3": 1, "2": 0, "1": 0},
+}
+
+
+class RatingSummaryOut(Schema):
+    review_count: int = Field(description="Visible reviews.")
+    rating_average: Decimal = Field(description='0.00 to 5.00, as a string ("4.80").')
+    sub_ratings: dict[str, Decimal] = Field(
+        description="The average of each sub-rating, to one decimal, by its field name."
+    )
+    stars: dict[str, int] = Field(description='Reviews per overall rating, "5" down to "1".')
+
+    model_config = ConfigDict(json_schema_extra={"examples": [RATING_SUMMARY_EXAMPLE]})
+
+    @staticmethod
+    def resolve_sub_ratings(summary):
+        return {
+            field: average(getattr(summary, SUM_FIELDS[field]), summary.review_count, places=1)
+            for field in SUB_RATINGS
+        }
+
+    @staticmethod
+    def resolve_stars(summary):
+        return {str(stars): count for stars, count, _percent in summary.distribution}
+
+
+class ProviderProfileOut(Schema):
+    id: int
+    business_name: str
+    slug: str
+    url: str = Field(description="The provider's page on the site.")
+    bio: str
+    years_of_experience: int
+    verified: bool
+    cities: list[CityOut] = Field(description="Where they work: a booking's service_city.")
+    rating: RatingSummaryOut
+    services: list[ServiceOut] = Field(
+        description=f"Their listed services, newest first (at most {PROVIDER_SERVICES_SHOWN})."
+    )
+    reviews: ReviewPageOut = Field(
+        description="The first page of their reviews, newest first; `next` is the next page "
+        "of GET /api/providers/{slug}/reviews/."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 5,
+                    "business_name": "Joe's Plumbing",
+                    "slug": "joes-plumbing",
+                    "url": "https://marketplace.example.com/providers/joes-plumbing/",
+                    "bio": "Twenty years fixing Austin's pipes.",
+                    "years_of_experience": 20,
+                    "verified": True,
+                    "cities": [{"slug": "austin-tx", "name": "Austin", "state": "TX"}],
+                    "rating": RATING_SUMMARY_EXAMPLE,
+                    "services": [SERVICE_EXAMPLE],
+                    "reviews": {
+                        "count": 25,
+                        "next": "https://marketplace.example.com/api/providers/joes-plumbing/reviews/?page=2",
+                        "previous": None,
+                        "results": [REVIEW_EXAMPLE],
+                    },
+                }
+            ]
+        }
+    )
+
+    @staticmethod
+    def resolve_business_name(provider):
+        return provider.display_name
+
+    @staticmethod
+    def resolve_url(provider, context):
+        return context["request"].build_absolute_uri(provider.get_absolute_url())
+
+    @staticmethod
+    def resolve_verified(provider):
+        return provider.is_verified
+
+    @staticmethod
+    def resolve_services(provider):
+        return provider.services_shown
+
+    @staticmethod
+    def resolve_rating(provider):
+        return provider.rating
+
+    @staticmethod
+    def resolve_reviews(provider):
+        return provider.reviews_page

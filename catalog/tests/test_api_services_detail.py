@@ -21,7 +21,9 @@ def test_one_listed_service(client):
     body = response.json()
     assert (body["id"], body["title"], body["is_active"]) == (service.pk, "Deep clean", True)
     assert body["url"] == f"http://testserver{service.get_absolute_url()}"
-    assert body == client.get(SERVICES).json()["results"][0]  # the same shape as in search
+    # The same shape as in search, plus the next free start (none: no working hours).
+    assert body.pop("next_free_slot") is None
+    assert body == client.get(SERVICES).json()["results"][0]
 
 
 @pytest.mark.parametrize("status", [VerificationStatus.PENDING, VerificationStatus.REJECTED])
@@ -44,3 +46,18 @@ def test_a_paused_service_is_not_found_even_by_its_owner(client, provider, provi
 def test_an_unknown_or_malformed_id_is_a_json_404(client):
     assert_error(client.get(service_url(999999)), 404)
     assert_error(client.get(f"{SERVICES}abc/"), 404)
+
+
+def test_a_bookable_service_says_when_it_is_next_free(client, time_machine):
+    from booking.tests.factories import bookable_service, local
+
+    time_machine.move_to(local(2026, 3, 2, 8), tick=False)  # a Monday, before opening
+    service = bookable_service()
+
+    body = client.get(service_url(service)).json()
+
+    assert body["next_free_slot"] == {
+        "starts_at": "2026-03-02T09:00:00-06:00",
+        "scheduled_date": "2026-03-02",
+        "scheduled_time": "09:00",
+    }

@@ -103,6 +103,18 @@ API = {
             data={"title": "Hijacked"},
         ),
     ),
+    "PUT /api/services/{service_id}/": (
+        None,
+        Ask(
+            row(401, 403, 403, 200, 404, 403, 403),
+            method="put",
+            json=True,
+            data=_service,
+        ),
+    ),
+    "GET /api/cities/": (None, Ask(every(200))),
+    "GET /api/providers/{slug}/": (None, Ask(every(200))),
+    "GET /api/providers/{slug}/reviews/": (None, Ask(every(200))),
     "DELETE /api/services/{service_id}/": (
         None,
         # A's service has bookings: pause it instead (409).
@@ -144,7 +156,9 @@ API = {
 def _url(operation, world):
     path = operation.split(" ", 1)[1]
     return path.format(
-        service_id=world.a.service.pk, booking_reference=world.a.booking.booking_reference
+        service_id=world.a.service.pk,
+        booking_reference=world.a.booking.booking_reference,
+        slug=world.a.provider.provider_profile.slug,
     )
 
 
