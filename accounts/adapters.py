@@ -20,9 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def get_signup_redirect_url(self, request):
-        # Asked once the confirmed email logs the new user in: a new provider has no
-        # business name yet, so their first login goes where any such login goes.
-        if request.user.is_authenticated:
+        # Asked once the confirmed email logs the new user in: a new customer lands on the
+        # welcome page (search and next steps); a new provider has no business name yet,
+        # so their first login goes where any such login goes (the checklist's first step).
+        user = request.user
+        if user.is_authenticated and user.is_customer:
+            return reverse("pages:welcome")
+        if user.is_authenticated:
             return self.get_login_redirect_url(request)
         return super().get_signup_redirect_url(request)
 

@@ -10,10 +10,26 @@ from .models import DURATION_STEP_MINUTES, NOTES_MAX_LENGTH, Weekday
 class BookingDetailsForm(forms.Form):
     """Where the job is and what the provider should know; prefilled from the profile."""
 
-    service_address = forms.CharField(label="Street address", max_length=255)
-    service_city = forms.TypedChoiceField(label="City", coerce=int)
-    service_state = forms.CharField(label="State", max_length=100, required=False)
-    service_postal_code = forms.CharField(label="Postal code", max_length=20)
+    # autocomplete: browsers and password managers fill a saved address in one tap.
+    service_address = forms.CharField(
+        label="Street address",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    service_city = forms.TypedChoiceField(
+        label="City", coerce=int, widget=forms.Select(attrs={"autocomplete": "address-level2"})
+    )
+    service_state = forms.CharField(
+        label="State",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
+    service_postal_code = forms.CharField(
+        label="Postal code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "text"}),
+    )
     estimated_duration_minutes = forms.TypedChoiceField(label="How long?", coerce=int)
     customer_notes = forms.CharField(
         label="Notes for the provider (optional)",
@@ -22,6 +38,8 @@ class BookingDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Access, parking, what needs doing.",
     )
+
+    fixed_duration = None  # "1 h 30 min" for a fixed-price job, whose length is not asked
 
     def __init__(self, *args, service, cities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,11 +55,21 @@ class BookingDetailsForm(forms.Form):
                 "estimated_duration_minutes"
             ].help_text = "Hourly price: the total follows the time."
         else:
+            # A fixed-price job takes the time it takes: no menu with a single choice, the
+            # page says how long it is (`fixed_duration`) and the value travels hidden.
             minutes = service.duration_minutes
-            self.fields["estimated_duration_minutes"].choices = [
-                (minutes, _duration_label(minutes))
-            ]
-            self.fields["estimated_duration_minutes"].help_text = "Fixed price for this job."
+            self.fields["estimated_duration_minutes"] = forms.CharField(
+                required=False, widget=forms.HiddenInput
+            )
+            self.fixed_duration = _duration_label(minutes)
+            self.fixed_minutes = minutes
+
+    def clean_estimated_duration_minutes(self):
+        # A hidden value cannot be corrected by the person, so it is not read: the
+        # service's own length is the booking's.
+        if self.fixed_duration:
+            return self.fixed_minutes
+        return self.cleaned_data["estimated_duration_minutes"]
 
 
 def _duration_label(minutes: int) -> str:

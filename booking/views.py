@@ -73,11 +73,23 @@ def _today(service):
     return timezone.now().astimezone(selectors.schedule_for(service.provider).zone).date()
 
 
+def _remember_searched_city(request, service):
+    """`?city=<slug>` (the city the customer searched in) starts the address step with that
+    city, if this provider serves it; a city already chosen in the draft is kept."""
+    slug = request.GET.get("city")
+    if not slug or "service_city" in _draft(request, service):
+        return
+    city = service.provider.cities.filter(slug=slug).first()
+    if city is not None:
+        _save_draft(request, service, service_city=city.pk)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def book_date(request, service_pk):
     service = _bookable_service(service_pk)
     _not_for_other_roles(request)
+    _remember_searched_city(request, service)
     start = _today(service)
     open_days = set(selectors.bookable_dates(service=service, start=start, days=DATE_PICKER_DAYS))
     days = [start + timedelta(days=offset) for offset in range(DATE_PICKER_DAYS)]
@@ -156,11 +168,12 @@ def _details_form(request, service, data=None):
     profile = getattr(request.user, "profile", None)
     cities = list(service.provider.cities.all())
     by_name = {city.name.lower(): city.pk for city in cities}
+    # The city searched in (kept in the draft), else the profile's, else the only one served.
+    profile_city = by_name.get((getattr(profile, "city", "") or "").lower())
+    only_city = cities[0].pk if len(cities) == 1 else None
     initial = {
         "service_address": draft.get("service_address", getattr(profile, "address", "")),
-        "service_city": draft.get(
-            "service_city", by_name.get((getattr(profile, "city", "") or "").lower())
-        ),
+        "service_city": draft.get("service_city", profile_city or only_city),
         "service_state": draft.get("service_state", getattr(profile, "state", "")),
         "service_postal_code": draft.get(
             "service_postal_code", getattr(profile, "postal_code", "")

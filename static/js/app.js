@@ -10,9 +10,10 @@ document.addEventListener("htmx:afterSwap", (event) => {
 // On wide screens there is room for the search filters: show them open. Phones keep them
 // folded under "Filters and sorting" so results come first; without JavaScript anyone can
 // open them with a click.
+// The provider's menu likewise: a row of links on wide screens, one "Menu" button on phones.
 function openFiltersOnWideScreens() {
   if (window.matchMedia("(min-width: 64rem)").matches) {
-    document.querySelectorAll("details.filters-more").forEach((details) => { details.open = true; });
+    document.querySelectorAll("details.filters-more, details[data-open-on-wide-screens]").forEach((details) => { details.open = true; });
   }
 }
 document.addEventListener("DOMContentLoaded", openFiltersOnWideScreens);

@@ -242,6 +242,22 @@ SITE = {
         None,
         [Ask(POST_ONLY), Ask(signed_in(REDIRECT), method="post")],
     ),
+    # The site's own pages (#19): text pages for everyone; a new customer's welcome;
+    # each person's own data (the export shows only theirs: B's never holds A's markers).
+    "pages:how_it_works": (None, [Ask(every(200))]),
+    "pages:help": (None, [Ask(every(200))]),
+    "pages:about": (None, [Ask(every(200))]),
+    "pages:terms": (None, [Ask(every(200))]),
+    "pages:privacy": (None, [Ask(every(200))]),
+    "pages:become_a_provider": (None, [Ask(every(200))]),
+    # An empty message is shown again with its errors; nothing is stored or sent.
+    "pages:contact": (None, [Ask(every(200)), Ask(every(400), method="post")]),
+    "pages:contact_sent": (None, [Ask(every(200))]),
+    "pages:welcome": (None, [Ask(row(LOGIN, 200, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT))]),
+    "pages:data_export": (None, [Ask(signed_in(200))]),
+    # Without the password nothing is deleted: the form again, with its error.
+    "pages:delete_account": (None, [Ask(signed_in(200)), Ask(signed_in(400), method="post")]),
+    "pages:favicon": (None, [Ask(every(REDIRECT))]),
     # django-allauth's pages. Signed-in people are sent on from login and sign-up.
     "account_login": (None, [Ask(row(200, *[REDIRECT] * 6))]),
     "account_logout": (None, [Ask(row(REDIRECT, *[200] * 6))]),
