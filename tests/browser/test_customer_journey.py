@@ -53,7 +53,8 @@ def book_as_a_new_customer(page, plumbing_service, *, javascript):
         role_label="Book workers (customer)",
     )
     expect(page.locator(".messages")).to_contain_text("confirmed")
-    # Confirming the email logs the new customer in.
+    # Confirming the email logs the new customer in, on the welcome page.
+    expect(page.get_by_role("heading", name="Welcome, Rosa")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_contain_text("My bookings")
     customer = User.objects.get(email="rosa@example.com")
     assert (customer.role, customer.first_name) == (Role.CUSTOMER, "Rosa")

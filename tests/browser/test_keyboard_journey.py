@@ -86,7 +86,7 @@ def test_customer_books_with_the_keyboard_only(page):
     page.keyboard.press("Enter")
 
     # Booking needs an account: the login form comes first, then the same step again.
-    expect(page.get_by_role("button", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
     tab_to(page, "input[name=login]")
     page.keyboard.type(customer.email)
     tab_to(page, "input[name=password]")

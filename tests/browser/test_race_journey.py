@@ -22,7 +22,7 @@ def reach_the_review_step(page, service, email):
     page.locator("a.slot").first.click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.get_by_label("Street address").fill("12 Elm Street")
     page.get_by_label("Postal code").fill("78701")
     page.get_by_label("City").select_option(index=1)

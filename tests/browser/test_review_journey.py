@@ -16,7 +16,7 @@ def test_customer_reviews_a_finished_job_and_the_service_page_shows_it(page):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(booking.customer.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.goto(booking.get_absolute_url())
     page.get_by_role("link", name="Write a review").click()
 
