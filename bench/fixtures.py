@@ -3,9 +3,11 @@
 Two bench providers, each verified with one listed 15-minute service and open around the
 clock (so every minute of the 28-day day picker is a candidate start):
 
-- the busy one has PENDING_REQUESTS pending requests, back to back over the picker's 28
-  days: the provider dashboard with 2,000 requests waiting for an answer, and the day picker
-  of a provider with 2,000 bookings;
+- the busy one has PENDING_REQUESTS pending requests, 15-minute jobs every 30 minutes
+  around the clock from now on (the shape of booking/tests/test_busy_calendar.py): the
+  provider dashboard with 2,000 requests waiting for an answer, and the day picker of a
+  provider with 2,000 bookings, 1,344 of them inside its 28 days, a free start between
+  every two;
 - the free one has none: the day picker to compare with.
 
 Everything is rewritten on each run relative to the current time, so two runs measure the
@@ -33,9 +35,9 @@ BENCH_EMAILS = (BUSY_EMAIL, FREE_EMAIL)
 PENDING_REQUESTS = 2000
 PICKER_DAYS = 28
 JOB_MINUTES = 15
-# 2,000 jobs of 15 minutes, one every 20 minutes, fill 27.8 days: every day of the picker is
-# busy (the 5-minute gaps fit no job, so the picker checks every candidate start of a day).
-REQUEST_SPACING = timedelta(minutes=20)
+# A free start between every two jobs, as in life: the picker then measures the busy check
+# (binary search over 1,344 bookings in its window) rather than a scan of days with no room.
+REQUEST_SPACING = timedelta(minutes=30)
 AROUND_THE_CLOCK = [(day, time(0), time(23, 45)) for day in range(7)]
 
 
@@ -100,13 +102,15 @@ def _provider_service(user: User, city: City) -> Service:
 
 
 def _pending_requests(service: Service, customer: User, count: int, now) -> None:
-    """`count` pending requests of `service` from the next quarter hour on, in one INSERT
-    (the provider's earlier ones deleted first)."""
+    """`count` pending requests of `service`, one every REQUEST_SPACING, in one INSERT (the
+    provider's earlier ones deleted first)."""
     Booking.objects.filter(provider=service.provider).delete()
     schedule = service.provider.schedule
     city = service.provider.cities.first()
-    first = (now + timedelta(minutes=15 - now.minute % 15)).replace(second=0, microsecond=0)
-    first = first.astimezone(UTC)
+    # A quarter past or to the hour: off the half-hour grid of candidate starts
+    # (BOOKING_SLOT_STEP_MINUTES), so the start between two jobs stays free.
+    first = (now + timedelta(minutes=30 - now.minute % 30)).replace(second=0, microsecond=0)
+    first = (first + timedelta(minutes=JOB_MINUTES)).astimezone(UTC)
     rows = []
     for number in range(count):
         starts_at = first + REQUEST_SPACING * number
