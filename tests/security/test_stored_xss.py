@@ -411,3 +411,56 @@ def test_markup_sent_in_a_url_is_escaped_in_the_answer(client, path, reflected):
         assert marker not in body
     if reflected:
         assert shown("url") in body
+
+
+# The site's own pages (#19): operators' Markdown is cleaned, contact messages escaped.
+
+
+def test_operator_markdown_with_markup_is_cleaned_on_the_public_page(client):
+    from pages.models import Page, PageSlug
+
+    Page.objects.update_or_create(
+        slug=PageSlug.HELP,
+        defaults={
+            "title": "Help",
+            "description": payload("pdesc"),
+            "body": f'## Ask\n\n{payload("pbody")}\n\n<a href="javascript:alert(1)">x</a>',
+        },
+    )
+
+    page = client.get(reverse("pages:help")).content.decode()
+
+    assert not [marker for marker in RAW_MARKERS if marker in page]
+    assert "javascript:" not in page
+    assert shown("pdesc") in page  # the meta description, escaped
+
+
+def test_contact_message_markup_is_escaped_for_the_team(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    admin = AdminFactory(email="xss-team@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("pages:contact"),
+            {
+                "name": payload("cname"),
+                "email": "xss@example.com",
+                "subject": payload("csubj"),
+                "message": payload("cmsg"),
+            },
+        )
+    from pages.models import ContactMessage
+
+    contact = ContactMessage.objects.get()
+    client.force_login(admin)
+    pages = [
+        client.get(reverse("admin:pages_contactmessage_change", args=[contact.pk])),
+        client.get(reverse("admin:pages_contactmessage_changelist")),
+        client.get(reverse("notifications:list")),
+    ]
+    (mail,) = [m for m in mailoutbox if m.to == [admin.email]]
+    html_email = mail.alternatives[0][0]
+
+    for text in [*(p.content.decode() for p in pages), html_email]:
+        assert not [marker for marker in RAW_MARKERS if marker in text]
+    assert shown("cmsg") in pages[0].content.decode()
