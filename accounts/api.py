@@ -2,17 +2,23 @@
 
 from allauth.core.internal.httpkit import get_authorization_credential
 from allauth.headless import app_settings as headless_settings
+from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
 from ninja import Body, Router, Status
 
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
 
 from . import selectors, services, tokens
+from .forms import ProfileForm, UserDetailsForm
+from .models import UserProfile
 from .schemas import (
     REFRESH_EXAMPLE,
     LoginIn,
     LoginOut,
     LogoutIn,
+    ProfileIn,
+    ProfileOut,
     RefreshIn,
     RegisterIn,
     SignUpAcceptedOut,
@@ -98,3 +104,65 @@ def logout(request, payload: LogoutIn | None = OPTIONAL_LOGOUT_BODY):
 )
 def me(request):
     return selectors.get_account(user_id=request.user.pk)
+
+
+USER_FIELDS = ("first_name", "last_name", "phone")
+PROFILE_FIELDS = ("address", "city", "state", "postal_code", "time_zone", "preferred_language")
+PREFERENCES = ("email_reminders", "email_review_invitations")
+# The site's profile form without the avatar (an upload, not JSON).
+ProfileDetailsForm = modelform_factory(UserProfile, form=ProfileForm, fields=PROFILE_FIELDS)
+
+
+def _own_profile(user_id):
+    user = selectors.get_account(user_id=user_id)
+    user.profile_or_defaults = UserProfile.objects.filter(user=user).first() or UserProfile(
+        user=user
+    )
+    return user
+
+
+@router.get(
+    "/me/profile/",
+    auth=jwt_auth,
+    response={200: ProfileOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Your details, booking defaults and preferences",
+)
+def get_profile(request):
+    return _own_profile(request.user.pk)
+
+
+@router.patch(
+    "/me/profile/",
+    auth=jwt_auth,
+    response={200: ProfileOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Change your details, booking defaults or preferences",
+    description="Only the fields sent change, checked as the site's profile page checks "
+    "them (a phone number with its country code, a known time zone and language); each "
+    "wrong one is a 400 naming it, and nothing is saved. Email and password change on the "
+    "site, where they are confirmed.",
+)
+def update_profile(request, payload: ProfileIn):
+    user = _own_profile(request.user.pk)
+    profile = user.profile_or_defaults
+    changes = payload.dict(exclude_unset=True)
+    user_form = UserDetailsForm(
+        data={name: getattr(user, name) for name in USER_FIELDS} | changes, instance=user
+    )
+    profile_form = ProfileDetailsForm(
+        data={name: getattr(profile, name) for name in PROFILE_FIELDS} | changes,
+        instance=profile,
+    )
+    errors = {}
+    for form in (user_form, profile_form):
+        if not form.is_valid():
+            errors |= {field: list(messages) for field, messages in form.errors.items()}
+    if errors:
+        raise ValidationError(errors)
+    profile_fields = {name: profile_form.cleaned_data[name] for name in PROFILE_FIELDS}
+    profile_fields |= {name: changes[name] for name in PREFERENCES if name in changes}
+    services.update_profile(
+        user=user,
+        user_fields={name: user_form.cleaned_data[name] for name in USER_FIELDS},
+        profile_fields=profile_fields,
+    )
+    return _own_profile(request.user.pk)

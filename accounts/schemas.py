@@ -173,3 +173,68 @@ class LogoutIn(InputSchema):
     refresh: str | None = Field(None, max_length=4096)
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"refresh": REFRESH_EXAMPLE}]})
+
+
+# --- The caller's own details ------------------------------------------------------------
+
+PROFILE_DETAILS_EXAMPLE = {
+    "address": "12 Elm Street, Apt 3",
+    "city": "Austin",
+    "state": "TX",
+    "postal_code": "78701",
+    "time_zone": "America/Chicago",
+    "preferred_language": "en",
+    "email_reminders": True,
+    "email_review_invitations": False,
+}
+
+
+class ProfileDetailsOut(Schema):
+    address: str = Field(description="The address bookings start from (a default to copy).")
+    city: str
+    state: str
+    postal_code: str
+    time_zone: str
+    preferred_language: str
+    email_reminders: bool = Field(description="Email me a reminder before a booking.")
+    email_review_invitations: bool = Field(
+        description="Email me an invitation to review finished jobs."
+    )
+
+
+class ProfileOut(UserOut):
+    profile: ProfileDetailsOut = Field(description="Defaults for bookings, and preferences.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [CUSTOMER_EXAMPLE | {"profile": PROFILE_DETAILS_EXAMPLE}]}
+    )
+
+    @staticmethod
+    def resolve_profile(user):
+        return user.profile_or_defaults
+
+
+class ProfileIn(InputSchema):
+    """Only the fields sent change; the same rules as the site's profile page."""
+
+    first_name: str = Field(None, max_length=150)
+    last_name: str = Field(None, max_length=150)
+    phone: str = Field(
+        None, max_length=32, description="With its country code, e.g. +14155550123; empty: none."
+    )
+    address: str = Field(None, max_length=255)
+    city: str = Field(None, max_length=100)
+    state: str = Field(None, max_length=100)
+    postal_code: str = Field(None, max_length=20)
+    time_zone: str = Field(None, max_length=64, description="An IANA zone, e.g. America/Chicago.")
+    preferred_language: str = Field(None, max_length=8, description="e.g. en.")
+    email_reminders: bool = None
+    email_review_invitations: bool = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"phone": "+14155550123", "address": "12 Elm Street", "email_reminders": False}
+            ]
+        }
+    )

@@ -14,6 +14,7 @@ import re
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,21 +28,32 @@ from catalog.selectors import public_services
 from core.api import idempotency
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
-from core.api.pagination import paginated
+from core.api.pagination import PageIn, paginated, paginated_queryset
 from core.ratelimit import rate_limit
 
-from . import local_time, selectors, services
-from .models import Booking
+from . import ics, local_time, selectors, services
+from .models import Booking, TimeOff, WeeklyAvailability
 from .schemas import (
     PAGE_SIZE,
     BookingDetailOut,
     BookingFiltersIn,
     BookingIn,
     BookingPageOut,
+    BookingRulesIn,
+    BookingRulesOut,
+    CalendarOut,
+    DashboardOut,
+    RescheduleIn,
     SlotsOut,
     SlotsQueryIn,
     SlotTakenOut,
     StatusChangeIn,
+    TimeOffIn,
+    TimeOffOut,
+    TimeOffPageOut,
+    WeeklyHoursIn,
+    WeeklyHoursOut,
+    WeeklyIntervalIn,
 )
 from .slots import slot_fields
 
@@ -52,7 +64,7 @@ KEY_RULES = {
     "max_length": idempotency.MAX_KEY_LENGTH,
     "description": "Any 1 to 255 visible ASCII characters, new for each booking; a retry "
     "of the same request sends the same key.",
-    "examples": ["3f1c9e2a-8b7d-4c6e-9a51-2d0f7b8e6c43"],
+    "example": "3f1c9e2a-8b7d-4c6e-9a51-2d0f7b8e6c43",
 }
 
 CUSTOMERS_ONLY = "Only customer accounts can book services."
@@ -333,3 +345,244 @@ def change_status(request, booking_reference: str, payload: StatusChangeIn):
         booking=booking, to_status=payload.status, by=request.user, notes=payload.notes
     )
     return _detail(request, booking.booking_reference)
+
+
+# --- Moving a booking, and its calendar entry ------------------------------------------
+
+
+@router.post(
+    "/bookings/{booking_reference}/reschedule/",
+    auth=jwt_auth,
+    response={
+        200: BookingDetailOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: SlotTakenOut,
+        429: ErrorOut,
+    },
+    summary="Move a booking to another free time",
+    description="The site's rules: the customer or the provider moves a PENDING or CONFIRMED "
+    "booking to one of the service's free slots (its own time does not block it); a "
+    "customer may move a confirmed booking only until its free-cancellation deadline, and "
+    "it then goes back to PENDING for the provider to accept. The new time is sent as for "
+    "booking (`scheduled_date` and `scheduled_time`, or `starts_at`). A time someone else "
+    "holds is a 409 with `next_slots`; a time that cannot be booked a 400 naming "
+    "`starts_at`; a booking that cannot be moved now a 409, one this caller may never move "
+    "a 403. Someone else's booking is 404. `allowed_actions.reschedule` says whether it "
+    "may be moved.",
+)
+def reschedule_booking(request, booking_reference: str, payload: RescheduleIn):
+    booking = _detail(request, booking_reference)
+    zone = selectors.schedule_for(booking.provider).zone
+    starts_at = _requested_start(payload, zone)
+    services.reschedule_booking(
+        booking=booking, starts_at=starts_at, by=request.user, notes=payload.notes
+    )
+    return _detail(request, booking.booking_reference)
+
+
+@router.get(
+    "/bookings/{booking_reference}/calendar/",
+    auth=jwt_auth,
+    response={200: CalendarOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="The booking as a calendar entry (.ics)",
+    description="The iCalendar text of the booking as one event (the file the site's "
+    "booking page offers), in JSON so a client saves `ics` under `filename`; its STATUS is "
+    "CONFIRMED once confirmed, TENTATIVE before. Someone else's booking is 404.",
+)
+def booking_calendar(request, booking_reference: str):
+    booking = _detail(request, booking_reference)
+    return {
+        "filename": f"{booking.booking_reference}.ics",
+        "content_type": "text/calendar",
+        "ics": ics.calendar([booking], name=booking.booking_reference),
+    }
+
+
+# --- A provider's schedule: weekly hours, time off, booking rules, figures ---------------
+
+PROVIDERS_ONLY = "Only providers have a schedule."
+PROVIDER_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
+
+
+def _provider(request):
+    if not request.user.is_provider:
+        raise PermissionDenied(PROVIDERS_ONLY)
+    return request.user.provider_profile
+
+
+def _weekly_hours(provider) -> dict:
+    schedule = selectors.schedule_for(provider)
+    intervals = WeeklyAvailability.objects.filter(provider=provider).order_by(
+        "weekday", "start_time"
+    )
+    return {"time_zone": schedule.time_zone, "intervals": list(intervals)}
+
+
+def _intervals(rows) -> list[tuple]:
+    return [(row.weekday, row.start_time, row.end_time) for row in rows]
+
+
+@router.get(
+    "/me/availability/",
+    auth=jwt_auth,
+    response={200: WeeklyHoursOut, **PROVIDER_ERRORS},
+    summary="Your weekly working hours",
+    description="For providers: the intervals of the week slots are offered in, local to "
+    "`time_zone`. Customers and admins get 403.",
+    tags=["provider schedule"],
+)
+def get_weekly_hours(request):
+    return _weekly_hours(_provider(request))
+
+
+@router.put(
+    "/me/availability/",
+    auth=jwt_auth,
+    response={200: WeeklyHoursOut, **PROVIDER_ERRORS},
+    summary="Replace your weekly working hours",
+    description="Every interval at once, as the availability page saves them: several a "
+    "day, none overlapping, each ending after it starts (a 400 naming `intervals` "
+    "otherwise, and nothing changes). Bookings already made are kept even if they now fall "
+    "outside the hours.",
+    tags=["provider schedule"],
+)
+def replace_weekly_hours(request, payload: WeeklyHoursIn):
+    provider = _provider(request)
+    services.set_weekly_availability(provider=provider, intervals=_intervals(payload.intervals))
+    return _weekly_hours(provider)
+
+
+@router.post(
+    "/me/availability/intervals/",
+    auth=jwt_auth,
+    response={201: WeeklyHoursOut, **PROVIDER_ERRORS},
+    summary="Add one working interval",
+    description="Adds the interval to your weekly hours (the same checks as replacing "
+    "them: a 400 for one overlapping another). Answers every interval.",
+    tags=["provider schedule"],
+)
+def add_weekly_interval(request, payload: WeeklyIntervalIn):
+    provider = _provider(request)
+    current = WeeklyAvailability.objects.filter(provider=provider)
+    services.set_weekly_availability(
+        provider=provider, intervals=[*_intervals(current), *_intervals([payload])]
+    )
+    return Status(201, _weekly_hours(provider))
+
+
+@router.delete(
+    "/me/availability/intervals/{int:interval_id}/",
+    auth=jwt_auth,
+    response={200: WeeklyHoursOut, 404: ErrorOut, **PROVIDER_ERRORS},
+    summary="Remove one working interval",
+    description="Answers the intervals left. Another provider's interval is 404.",
+    tags=["provider schedule"],
+)
+def remove_weekly_interval(request, interval_id: int):
+    provider = _provider(request)
+    current = list(WeeklyAvailability.objects.filter(provider=provider))
+    if interval_id not in {row.pk for row in current}:
+        raise Http404
+    services.set_weekly_availability(
+        provider=provider, intervals=_intervals(row for row in current if row.pk != interval_id)
+    )
+    return _weekly_hours(provider)
+
+
+TIME_OFF_PAGE_SIZE = 50
+
+
+@router.get(
+    "/me/time-off/",
+    auth=jwt_auth,
+    response={200: TimeOffPageOut, **PROVIDER_ERRORS},
+    summary="Your time off",
+    description=f"Days off not over yet, soonest first, {TIME_OFF_PAGE_SIZE} a page.",
+    tags=["provider schedule"],
+)
+def list_time_off(request, query: Query[PageIn]):
+    provider = _provider(request)
+    today = timezone.now().astimezone(selectors.schedule_for(provider).zone).date()
+    upcoming = TimeOff.objects.filter(provider=provider, end_date__gte=today).order_by(
+        "start_date", "pk"
+    )
+    return paginated_queryset(request, upcoming, page=query.page, page_size=TIME_OFF_PAGE_SIZE)
+
+
+@router.post(
+    "/me/time-off/",
+    auth=jwt_auth,
+    response={201: TimeOffOut, **PROVIDER_ERRORS},
+    summary="Take time off",
+    description="Blocks whole local days, both ends included: no slots are offered on them. "
+    "Bookings already on those days are kept (answer each of them). A 400 names the field "
+    "for an end before the start or time off already over.",
+    tags=["provider schedule"],
+)
+def add_time_off(request, payload: TimeOffIn):
+    provider = _provider(request)
+    time_off = services.add_time_off(provider=provider, **payload.dict())
+    return Status(201, time_off)
+
+
+@router.delete(
+    "/me/time-off/{int:time_off_id}/",
+    auth=jwt_auth,
+    response={204: None, 404: ErrorOut, **PROVIDER_ERRORS},
+    summary="Cancel time off",
+    description="204 with no body; another provider's time off is 404.",
+    tags=["provider schedule"],
+)
+def remove_time_off(request, time_off_id: int):
+    provider = _provider(request)
+    time_off = get_object_or_404(TimeOff, pk=time_off_id, provider=provider)
+    services.remove_time_off(provider=provider, time_off=time_off)
+    return Status(204, None)
+
+
+@router.get(
+    "/me/booking-rules/",
+    auth=jwt_auth,
+    response={200: BookingRulesOut, **PROVIDER_ERRORS},
+    summary="Your booking rules",
+    description="Time zone, buffer, minimum notice, how far ahead, free cancellation and "
+    "how long a request waits for your answer (the site's defaults until you change them).",
+    tags=["provider schedule"],
+)
+def get_booking_rules(request):
+    return selectors.schedule_for(_provider(request))
+
+
+@router.put(
+    "/me/booking-rules/",
+    auth=jwt_auth,
+    response={200: BookingRulesOut, **PROVIDER_ERRORS},
+    summary="Replace your booking rules",
+    description="Every rule at once; a 400 names each wrong one and nothing changes. Bookings "
+    "already made keep the buffer and cancellation terms they were made with.",
+    tags=["provider schedule"],
+)
+def replace_booking_rules(request, payload: BookingRulesIn):
+    provider = _provider(request)
+    with transaction.atomic():
+        services.ensure_schedule(provider=provider)
+        return services.update_schedule_settings(provider=provider, **payload.dict())
+
+
+@router.get(
+    "/me/dashboard/",
+    auth=jwt_auth,
+    response={200: DashboardOut, **PROVIDER_ERRORS},
+    summary="Your dashboard's figures",
+    description="Requests to answer, today's jobs (your local day), upcoming confirmed "
+    "jobs, jobs completed in the last 30 days, your rating, and your services listed and "
+    "paused. The lists themselves: GET /api/bookings/?status=PENDING, ?upcoming=true, and "
+    "GET /api/me/services/.",
+    tags=["provider schedule"],
+)
+def dashboard(request):
+    provider = _provider(request)
+    return selectors.provider_figures(provider=provider, schedule=selectors.schedule_for(provider))

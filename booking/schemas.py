@@ -7,11 +7,12 @@ client sends back to book.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 
 from accounts.models import City
 from catalog.models import MAX_DURATION_MINUTES, PricingType
@@ -30,6 +31,23 @@ from .models import (
 from .slots import local_time
 
 PAGE_SIZE = 20
+
+# A local time of day as a client sends it: no date, no UTC offset (the provider's zone
+# decides). The schema says so with a pattern, where `format: time` would admit offsets.
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _local_time_text(value):
+    if isinstance(value, str) and not re.fullmatch(LOCAL_TIME_PATTERN, value):
+        raise ValueError("Give a local time as HH:MM or HH:MM:SS, without a UTC offset.")
+    return value
+
+
+LocalTime = Annotated[
+    dt.time,
+    BeforeValidator(_local_time_text),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_TIME_PATTERN, "examples": ["10:00"]}),
+]
 
 
 # --- Slots ---------------------------------------------------------------------------
@@ -338,10 +356,10 @@ class BookingIn(InputSchema):
         validate_default=True,
         description="The provider's local date, YYYY-MM-DD (or send `starts_at`).",
     )
-    scheduled_time: dt.time | None = Field(
+    scheduled_time: LocalTime | None = Field(
         None,
         validate_default=True,
-        description="The provider's local time, HH:MM: one of the slots of that date. On the "
+        description="The provider's local time, HH:MM or HH:MM:SS: one of the slots of that date. On the "
         "night the clocks go back, a time that happens twice means its first pass; send "
         "`starts_at` to choose the second. A time skipped when the clocks go forward is a 400.",
     )
@@ -491,6 +509,257 @@ class BookingPageOut(Schema):
                     "next": "https://marketplace.example.com/api/bookings/?upcoming=true&page=2",
                     "previous": None,
                     "results": [BOOKING_EXAMPLE],
+                }
+            ]
+        }
+    )
+
+
+# --- Moving a booking ----------------------------------------------------------------
+
+
+class RescheduleIn(InputSchema):
+    """The new time, as a booking gives it: the provider's local date and time, or a
+    slot's `starts_at` (or both, naming the same local time)."""
+
+    MULTILINE = frozenset({"notes"})
+
+    starts_at: dt.datetime | None = Field(
+        None, description="The new slot's `starts_at`, with its UTC offset."
+    )
+    scheduled_date: dt.date | None = Field(
+        None, validate_default=True, description="The provider's local date, YYYY-MM-DD."
+    )
+    scheduled_time: LocalTime | None = Field(
+        None, validate_default=True, description="The provider's local time, HH:MM[:SS]."
+    )
+    notes: str = Field(
+        "", max_length=NOTES_MAX_LENGTH, description="Why it moves (kept in the history)."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"scheduled_date": "2026-03-04", "scheduled_time": "14:00", "notes": "Running late"}
+            ]
+        }
+    )
+
+    _given_unless_starts_at = field_validator("scheduled_date", "scheduled_time")(
+        BookingIn._given_unless_starts_at.__func__
+    )
+    _local_time_only = field_validator("scheduled_time")(BookingIn._local_time_only.__func__)
+    _instant_only = field_validator("starts_at")(BookingIn._instant_only.__func__)
+
+
+# --- A provider's schedule -------------------------------------------------------------
+
+WEEKDAY_HELP = "0 = Monday … 6 = Sunday."
+
+
+class WeeklyIntervalIn(InputSchema):
+    weekday: int = Field(ge=0, le=6, description=WEEKDAY_HELP)
+    start_time: LocalTime = Field(description="Local time, HH:MM[:SS].")
+    end_time: LocalTime = Field(description="Local time, after start_time.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"weekday": 5, "start_time": "09:00", "end_time": "13:00"}]}
+    )
+
+    _local_time_only = field_validator("start_time", "end_time")(
+        BookingIn._local_time_only.__func__
+    )
+
+
+class WeeklyIntervalOut(Schema):
+    id: int = Field(description="Changes whenever the hours are saved.")
+    weekday: int = Field(description=WEEKDAY_HELP)
+    start_time: str = Field(description="Local time, HH:MM.")
+    end_time: str = Field(description="Local time, HH:MM.")
+
+    @staticmethod
+    def resolve_start_time(interval):
+        return local_time(interval.start_time)
+
+    @staticmethod
+    def resolve_end_time(interval):
+        return local_time(interval.end_time)
+
+
+WEEKLY_EXAMPLE = [
+    {"weekday": 0, "start_time": "09:00", "end_time": "12:00"},
+    {"weekday": 0, "start_time": "13:00", "end_time": "17:00"},
+    {"weekday": 2, "start_time": "09:00", "end_time": "17:00"},
+]
+
+
+class WeeklyHoursIn(InputSchema):
+    intervals: list[WeeklyIntervalIn] = Field(
+        max_length=7 * 24,
+        description="Every working interval of the week; several a day, none overlapping. "
+        "An empty list: no working hours (no slots are offered).",
+    )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"intervals": WEEKLY_EXAMPLE}]})
+
+
+class WeeklyHoursOut(Schema):
+    time_zone: str = Field(description="The times are local to it.")
+    intervals: list[WeeklyIntervalOut] = Field(description="By weekday, then start.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "time_zone": "America/Chicago",
+                    "intervals": [
+                        {"id": 11 + n, **interval} for n, interval in enumerate(WEEKLY_EXAMPLE)
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class TimeOffIn(InputSchema):
+    start_date: dt.date = Field(description="The first local day off, YYYY-MM-DD.")
+    end_date: dt.date = Field(description="The last local day off (the same day for one).")
+    reason: str = Field("", max_length=200, description="For you only; customers see nothing.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"start_date": "2026-03-23", "end_date": "2026-03-27", "reason": "Holiday"}
+            ]
+        }
+    )
+
+
+class TimeOffOut(Schema):
+    id: int
+    start_date: dt.date
+    end_date: dt.date
+    reason: str
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": 7, "start_date": "2026-03-23", "end_date": "2026-03-27", "reason": "Holiday"}
+            ]
+        }
+    )
+
+
+class TimeOffPageOut(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[TimeOffOut] = Field(description="Time off not over yet, soonest first.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {
+                            "id": 7,
+                            "start_date": "2026-03-23",
+                            "end_date": "2026-03-27",
+                            "reason": "Holiday",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class CalendarOut(Schema):
+    filename: str = Field(description="A name to save it under.")
+    content_type: str = Field(description="text/calendar")
+    ics: str = Field(description="The iCalendar text (RFC 5545), one VEVENT.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "filename": "BK-7Q4K-9MZD.ics",
+                    "content_type": "text/calendar",
+                    "ics": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nEND:VCALENDAR\r\n",
+                }
+            ]
+        }
+    )
+
+
+BOOKING_RULES_EXAMPLE = {
+    "time_zone": "America/Chicago",
+    "buffer_minutes": 15,
+    "min_notice_hours": 12,
+    "max_advance_days": 60,
+    "cancellation_free_hours": 24,
+    "pending_expiry_hours": 48,
+}
+
+
+class BookingRulesIn(InputSchema):
+    """Every rule at once (a replacement); bookings already made keep the buffer and
+    cancellation terms they were made with."""
+
+    time_zone: str = Field(max_length=64, description="An IANA zone, e.g. America/Chicago.")
+    buffer_minutes: int = Field(ge=0, le=32767, description="Free time kept after each job.")
+    min_notice_hours: int = Field(ge=0, le=32767, description="How soon a job may start.")
+    max_advance_days: int = Field(ge=1, le=32767, description="How far ahead bookings go.")
+    cancellation_free_hours: int = Field(
+        ge=0,
+        le=32767,
+        description="Customers cancel a confirmed job for free until this long before it.",
+    )
+    pending_expiry_hours: int = Field(
+        ge=1, le=32767, description="Unanswered requests expire after this long."
+    )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_RULES_EXAMPLE]})
+
+
+class BookingRulesOut(Schema):
+    time_zone: str
+    buffer_minutes: int
+    min_notice_hours: int
+    max_advance_days: int
+    cancellation_free_hours: int
+    pending_expiry_hours: int
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BOOKING_RULES_EXAMPLE]})
+
+
+class DashboardOut(Schema):
+    pending_requests: int = Field(description="Requests waiting for your answer.")
+    jobs_today: int = Field(description="Confirmed or started jobs on your local today.")
+    upcoming_jobs: int = Field(description="Confirmed jobs not started yet.")
+    completed_last_30_days: int
+    rating_average: Decimal = Field(description="0.00 to 5.00, as a string.")
+    review_count: int
+    listed_services: int
+    paused_services: int
+    time_zone: str
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pending_requests": 3,
+                    "jobs_today": 2,
+                    "upcoming_jobs": 9,
+                    "completed_last_30_days": 14,
+                    "rating_average": "4.80",
+                    "review_count": 25,
+                    "listed_services": 4,
+                    "paused_services": 1,
+                    "time_zone": "America/Chicago",
                 }
             ]
         }

@@ -477,3 +477,44 @@ def bookings_by_status_since(since: datetime) -> dict[str, int]:
         .values_list("status", "total")
     )
     return {status.label: counts[status] for status in BookingStatus if status in counts}
+
+
+def provider_figures(
+    *, provider: ServiceProviderProfile, schedule, now: datetime | None = None
+) -> dict:
+    """The provider dashboard's figures: requests to answer, today's and upcoming jobs, jobs
+    done in the last 30 days, ratings and services. Two queries (bookings, services)."""
+    now = now or timezone.now()
+    zone = schedule.zone
+    today = now.astimezone(zone).date()
+    day_start = datetime.combine(today, time.min, tzinfo=zone)
+    day_end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+    working = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
+    bookings = Booking.objects.filter(provider=provider).aggregate(
+        pending=Count("pk", filter=Q(status=BookingStatus.PENDING)),
+        today=Count(
+            "pk", filter=Q(status__in=working, starts_at__gte=day_start, starts_at__lt=day_end)
+        ),
+        upcoming=Count("pk", filter=Q(status=BookingStatus.CONFIRMED, starts_at__gt=now)),
+        completed=Count(
+            "pk",
+            filter=Q(
+                status=BookingStatus.COMPLETED, status_changed_at__gte=now - timedelta(days=30)
+            ),
+        ),
+    )
+    offered = Service.objects.filter(provider=provider).aggregate(
+        listed=Count("pk", filter=Q(is_active=True)),
+        paused=Count("pk", filter=Q(is_active=False)),
+    )
+    return {
+        "pending_requests": bookings["pending"],
+        "jobs_today": bookings["today"],
+        "upcoming_jobs": bookings["upcoming"],
+        "completed_last_30_days": bookings["completed"],
+        "rating_average": provider.rating_average,
+        "review_count": provider.review_count,
+        "listed_services": offered["listed"],
+        "paused_services": offered["paused"],
+        "time_zone": schedule.time_zone,
+    }

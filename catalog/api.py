@@ -12,7 +12,7 @@ from ninja import Query, Router, Status
 from accounts.selectors import resolve_city, served_cities
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
-from core.api.pagination import paginated, paginated_queryset
+from core.api.pagination import PageIn, paginated, paginated_queryset
 
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
@@ -20,7 +20,7 @@ from .models import Service
 from .schemas import (
     CategoryTreeOut,
     CityPageOut,
-    PageIn,
+    OwnServicePageOut,
     ServiceDetailOut,
     ServiceIn,
     ServiceOut,
@@ -211,6 +211,30 @@ def _service_form_data(service: Service) -> dict:
     data = {name: getattr(service, name) for name in ServiceForm.Meta.fields}
     data["category"] = service.category_id
     return data
+
+
+OWN_SERVICES_PAGE_SIZE = 50
+
+
+@router.get(
+    "/me/services/",
+    auth=jwt_auth,
+    response={200: OwnServicePageOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="Your services, paused ones included",
+    description=f"For providers: every service of yours, newest first, "
+    f"{OWN_SERVICES_PAGE_SIZE} a page, listed or paused (`is_active`). Customers and admins "
+    "get 403.",
+)
+def list_own_services(request, query: Query[PageIn]):
+    _require_provider(request.user)
+    provider = request.user.provider_profile
+    own = (
+        selectors.services_of_provider(provider)
+        .select_related("provider__user")
+        .prefetch_related("provider__cities")
+        .order_by("-created_at", "-pk")
+    )
+    return paginated_queryset(request, own, page=query.page, page_size=OWN_SERVICES_PAGE_SIZE)
 
 
 @router.post(

@@ -275,7 +275,7 @@ class ServiceSearchIn(InputSchema):
         "",
         max_length=100,
         description="A category's id or slug (see /api/categories/); includes its subcategories.",
-        json_schema_extra={"examples": ["plumbing", "1"]},
+        json_schema_extra={"example": "plumbing"},
     )
     city: str = Field(
         "",
@@ -283,7 +283,7 @@ class ServiceSearchIn(InputSchema):
         description="A city's slug, or its name in any case and spacing, with or without "
         "its state (`austin-tx`, `Austin`, `new york`, `NewYork`, `New York, NY`); see "
         "/api/cities/. A name several cities share is a 400 listing them (`matches`).",
-        json_schema_extra={"examples": ["austin-tx", "New York"]},
+        json_schema_extra={"example": "New York"},
     )
     min_price: Blankable(Decimal) = Field(
         None,
@@ -391,10 +391,6 @@ class ServicePatchIn(InputSchema):
     )
 
 
-class PageIn(InputSchema):
-    page: int = Field(1, ge=1, description="1 (the default) to the last page.")
-
-
 class CityPageOut(Schema):
     count: int
     next: str | None = Field(description="Absolute URL of the next page, or null.")
@@ -412,6 +408,26 @@ class CityPageOut(Schema):
                         {"slug": "austin-tx", "name": "Austin", "state": "TX"},
                         {"slug": "new-york-ny", "name": "New York", "state": "NY"},
                     ],
+                }
+            ]
+        }
+    )
+
+
+class OwnServicePageOut(Schema):
+    count: int
+    next: str | None = Field(description="Absolute URL of the next page, or null.")
+    previous: str | None = Field(description="Absolute URL of the previous page, or null.")
+    results: list[ServiceOut] = Field(description="Newest first; paused ones included.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 2,
+                    "next": None,
+                    "previous": None,
+                    "results": [SERVICE_EXAMPLE | {"is_active": False}, SERVICE_EXAMPLE],
                 }
             ]
         }

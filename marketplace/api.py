@@ -10,6 +10,7 @@ from catalog.api import router as catalog_router
 from core.api.errors import install_error_handlers
 from core.api.parser import JsonObjectParser
 from core.ratelimit import ApiRateThrottle
+from notifications.api import router as notifications_router
 from reviews.api import router as reviews_router
 
 api = NinjaAPI(
@@ -47,4 +48,6 @@ api.add_router("/", catalog_router)
 # ends at its own slash), and booking's router lists /bookings/create/ before
 # /bookings/{booking_reference}/, so "create" is never taken for a reference.
 api.add_router("/", booking_router)
-api.add_router("/", reviews_router)  # /reviews/create/ and /services/{id}/reviews/
+# /reviews/create/, /services/{id}/reviews/ and /providers/{slug}/ (with its reviews).
+api.add_router("/", reviews_router)
+api.add_router("/notifications/", notifications_router)

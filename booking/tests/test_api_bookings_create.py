@@ -215,7 +215,7 @@ BAD_BOOKINGS = [
     ("service id out of range", {"service": 10**30}, "service", "There is no service with this id."),
     ("date in words", {"scheduled_date": "next tuesday"}, "scheduled_date", "valid date"),
     ("impossible date", {"scheduled_date": "2026-02-30"}, "scheduled_date", "day value is outside expected range"),
-    ("impossible time", {"scheduled_time": "25:00"}, "scheduled_time", "valid time"),
+    ("impossible time", {"scheduled_time": "25:00"}, "scheduled_time", "Give a local time as HH:MM or HH:MM:SS"),
     ("time with an offset", {"scheduled_time": "10:00+02:00"}, "scheduled_time", "without a UTC offset"),
     ("duration in words", {"estimated_duration_minutes": "an hour"}, "estimated_duration_minutes", "valid integer"),
     ("notes as a number", {"customer_notes": 12}, "customer_notes", "valid string"),

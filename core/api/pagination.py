@@ -1,6 +1,15 @@
 """The one shape of a paginated API list: `{count, next, previous, results}`."""
 
+from ninja import Field
+
+from core.api.text import InputSchema
 from core.errors import InvalidInput
+
+
+class PageIn(InputSchema):
+    """A list's one query parameter: which page."""
+
+    page: int = Field(1, ge=1, le=2**31 - 1, description="1 (the default) to the last page.")
 
 
 def page_url(request, page: int) -> str:

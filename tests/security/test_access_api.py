@@ -5,10 +5,12 @@ service and A's booking; bodies are valid, so an answer says who may, not what i
 """
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 
 from accounts.tests.factories import PASSWORD
+from booking.models import WeeklyAvailability
 from booking.slots import local_time
 
 from .matrix import Ask, check, every, row
@@ -50,6 +52,30 @@ def _review(world):
         "punctuality_rating": 1,
         "professionalism_rating": 1,
         "value_rating": 1,
+    }
+
+
+PROVIDERS = row(401, 403, 403, 200, 200, 403, 403)
+A_PROVIDER_ONLY = row(401, 403, 403, 200, 404, 403, 403)
+
+
+def _new_time(world):
+    slot = world.a.free_slot
+    return {"scheduled_date": slot.date().isoformat(), "scheduled_time": local_time(slot)}
+
+
+def _rules(world):
+    schedule = world.a.schedule
+    return {
+        name: getattr(schedule, name)
+        for name in (
+            "time_zone",
+            "buffer_minutes",
+            "min_notice_hours",
+            "max_advance_days",
+            "cancellation_free_hours",
+            "pending_expiry_hours",
+        )
     }
 
 
@@ -150,6 +176,71 @@ API = {
         Ask(row(401, 409, 404, 403, 404, 403, 403), method="post", json=True, data=_review),
     ),
     "GET /api/services/{service_id}/reviews/": (None, Ask(every(200))),
+    # Each caller's own profile; B changing theirs leaves A's alone (the fingerprint).
+    "GET /api/users/me/profile/": (None, Ask(SIGNED_IN)),
+    "PATCH /api/users/me/profile/": (
+        None,
+        Ask(SIGNED_IN, method="patch", json=True, data={"address": "1 Hijack Road"}),
+    ),
+    "GET /api/me/services/": (None, Ask(PROVIDERS)),
+    "POST /api/bookings/{booking_reference}/reschedule/": (
+        None,
+        Ask(row(401, 200, 404, 200, 404, 200, 200), method="post", json=True, data=_new_time),
+    ),
+    "GET /api/bookings/{booking_reference}/calendar/": (
+        None,
+        Ask(row(401, 200, 404, 200, 404, 200, 200)),
+    ),
+    "GET /api/me/availability/": (None, Ask(PROVIDERS)),
+    "PUT /api/me/availability/": (
+        None,
+        Ask(
+            PROVIDERS,
+            method="put",
+            json=True,
+            data={"intervals": [{"weekday": 1, "start_time": "08:00", "end_time": "18:00"}]},
+        ),
+    ),
+    "POST /api/me/availability/intervals/": (
+        None,
+        Ask(
+            row(401, 403, 403, 201, 201, 403, 403),
+            method="post",
+            json=True,
+            data={"weekday": 6, "start_time": "09:00", "end_time": "10:00"},
+        ),
+    ),
+    "DELETE /api/me/availability/intervals/{interval_id}/": (
+        None,
+        Ask(A_PROVIDER_ONLY, method="delete"),
+    ),
+    "GET /api/me/time-off/": (None, Ask(PROVIDERS)),
+    "POST /api/me/time-off/": (
+        None,
+        Ask(
+            row(401, 403, 403, 201, 201, 403, 403),
+            method="post",
+            json=True,
+            data=lambda w: {
+                "start_date": (w.a.time_off.end_date + timedelta(days=5)).isoformat(),
+                "end_date": (w.a.time_off.end_date + timedelta(days=6)).isoformat(),
+            },
+        ),
+    ),
+    "DELETE /api/me/time-off/{time_off_id}/": (
+        None,
+        Ask(row(401, 403, 403, 204, 404, 403, 403), method="delete"),
+    ),
+    "GET /api/me/booking-rules/": (None, Ask(PROVIDERS)),
+    "PUT /api/me/booking-rules/": (None, Ask(PROVIDERS, method="put", json=True, data=_rules)),
+    "GET /api/me/dashboard/": (None, Ask(PROVIDERS)),
+    "GET /api/notifications/": (None, Ask(SIGNED_IN)),
+    "GET /api/notifications/unread-count/": (None, Ask(SIGNED_IN)),
+    "POST /api/notifications/{notification_id}/read/": (
+        None,
+        Ask(row(401, 200, 404, 404, 404, 404, 404), method="post"),
+    ),
+    "POST /api/notifications/read-all/": (None, Ask(SIGNED_IN, method="post")),
 }
 
 
@@ -159,6 +250,12 @@ def _url(operation, world):
         service_id=world.a.service.pk,
         booking_reference=world.a.booking.booking_reference,
         slug=world.a.provider.provider_profile.slug,
+        interval_id=WeeklyAvailability.objects.filter(provider=world.a.schedule.provider)
+        .order_by("pk")
+        .first()
+        .pk,
+        time_off_id=world.a.time_off.pk,
+        notification_id=world.a.notification.pk,
     )
 
 
