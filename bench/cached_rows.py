@@ -134,6 +134,10 @@ class ListingWrites:
         return round(self.done / seconds, 2) if seconds > 0 else None
 
 
+class PageError(RuntimeError):
+    """A page answered something other than 200."""
+
+
 def http_getter(base_url: str) -> Callable[[str], float]:
     """A GET of a path on the benchmark's server, as wrk sends it (a new connection, the
     proxy's X-Forwarded-Proto); returns the milliseconds to the last byte of the answer."""
@@ -150,7 +154,7 @@ def http_getter(base_url: str) -> Callable[[str], float]:
         finally:
             client.close()
         if answer.status != 200:
-            raise RuntimeError(f"GET {path} answered {answer.status}")
+            raise PageError(f"GET {path} answered {answer.status}")
         return elapsed
 
     return get
@@ -165,19 +169,32 @@ def time_hits_and_misses(
     chunk: int = CHUNK,
     min_misses: int = MIN_MISSES,
     clock: Callable[[], float] = time.monotonic,
-) -> dict[str, list[float]]:
+) -> dict:
     """From one connection: a write, then each path of the next chunk once (every one a
     miss: the write made its cached page stale), then the same paths again (hits); repeated
-    for `seconds`, and until `min_misses` misses are timed. Paths are taken in turn."""
+    for `seconds`, and until `min_misses` misses are timed. Paths are taken in turn. A
+    request that fails (another status than 200, a socket error or timeout) is counted in
+    "errors", not timed."""
     if not paths:
         raise ValueError("No paths to time.")
-    timings = {"hits": [], "misses": []}
+    timings = {"hits": [], "misses": [], "errors": 0}
+
+    def timed(kind: str, path: str) -> None:
+        try:
+            timings[kind].append(get(path))
+        except (PageError, OSError):
+            timings["errors"] += 1
+
     started, position = clock(), 0
     while clock() - started < seconds or len(timings["misses"]) < min_misses:
+        if timings["errors"] > min_misses:
+            break  # the server is failing: the errors say so, no need to go on
         batch = [paths[(position + offset) % len(paths)] for offset in range(chunk)]
         batch = list(dict.fromkeys(batch))  # a list shorter than a chunk: each path once
         position += len(batch)
         write()
-        timings["misses"] += [get(path) for path in batch]
-        timings["hits"] += [get(path) for path in batch]
+        for path in batch:
+            timed("misses", path)
+        for path in batch:
+            timed("hits", path)
     return timings

@@ -129,6 +129,9 @@ def percentile(values: list[float], fraction: float) -> float:
 def add_hits_and_misses(row: RowResult, timings: dict[str, list[float]]) -> RowResult:
     """Add the one-connection hit and miss figures (bench/cached_rows.py) to a row."""
     hits, misses = timings["hits"], timings["misses"]
+    if timings.get("errors"):
+        row.errors += timings["errors"]
+        row.error_detail["hit/miss timing"] = timings["errors"]
     if hits:
         row.alone_hit_p50_ms = round(percentile(hits, 0.5), 2)
         row.alone_hit_p95_ms = round(percentile(hits, 0.95), 2)

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from bench import cached_rows
+from bench import cached_rows, report
 from catalog import cache as catalog_cache
 from catalog.tests.factories import ServiceFactory
 
@@ -105,3 +105,21 @@ def test_every_tenth_bench_write_is_a_profile_save_that_also_makes_the_city_list
         write()
 
     assert catalog_cache.generation(catalog_cache.CITIES) != cities_before
+
+
+def test_a_failing_page_is_counted_as_an_error_not_timed():
+    clock = FakeClock()
+
+    def get(path):
+        clock.now += 1
+        if path == "/broken":
+            raise cached_rows.PageError("GET /broken answered 500")
+        return 5.0
+
+    timings = cached_rows.time_hits_and_misses(
+        get, ["/ok", "/broken"], lambda: None, seconds=4, chunk=2, min_misses=2, clock=clock
+    )
+    row = report.add_hits_and_misses(report.RowResult("home + writes", *[0] * 8), timings)
+
+    assert set(timings["misses"]) == {5.0} and timings["errors"] == 2 * len(timings["misses"])
+    assert row.errors == timings["errors"]

@@ -378,6 +378,7 @@ class Command(BaseCommand):
         if writes:
             result.writes = writes_made
             result.writes_per_s = round(writes_made / run_seconds, 2)
+        if writes and options["alone"]:
             timings = cached_rows.time_hits_and_misses(
                 cached_rows.http_getter(url),
                 [line.split("\t")[1] for line in self.lines[label]],
@@ -385,7 +386,7 @@ class Command(BaseCommand):
                 seconds=options["alone"],
             )
             report.add_hits_and_misses(result, timings)
-        elif options["alone"]:
+        elif not writes and options["alone"]:
             output = self.wrk(url, alone_file, options["alone"], **auth, threads=1, connections=1)
             report.add_alone(result, report.parse_wrk_output(label, output))
         return result
