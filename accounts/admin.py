@@ -16,6 +16,7 @@ from .models import (
     UserProfile,
     VerificationStatus,
 )
+from .signals import provider_listing_changed
 from .verification_admin import (
     VerificationApplicationInline,
     VerificationDecisionActions,
@@ -174,6 +175,13 @@ class ServiceProviderProfileAdmin(VerificationDecisionActions, admin.ModelAdmin)
 
     def decision_targets(self, queryset):
         return [(provider, None) for provider in queryset]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The cities are saved here, after the profile: search and the city list follow them.
+        provider_listing_changed.send(
+            ServiceProviderProfile, provider=form.instance, verification_changed=False
+        )
 
     @admin.action(description="Verify selected providers", permissions=["change"])
     def verify(self, request, queryset):

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.models import ServiceProviderProfile
+from core.fields import IntegerSetField
 
 MAX_DURATION_MINUTES = 12 * 60
 
@@ -57,6 +58,10 @@ SERVICE_FIELDS = (
 )
 
 
+# What search filters listings on besides the text (see catalog.selectors.search_services).
+LISTING_FILTER_COLUMNS = ("category", "pricing_type", "base_price", "city_ids")
+
+
 class Service(models.Model):
     provider = models.ForeignKey(
         ServiceProviderProfile, on_delete=models.CASCADE, related_name="services"
@@ -83,6 +88,9 @@ class Service(models.Model):
     # Active and offered by a verified provider: what customers may see. Kept by
     # catalog.services so public queries never join the provider table.
     is_listed = models.BooleanField(default=False, editable=False)
+    # The cities the provider serves (ids), copied here by catalog.services so a city filter
+    # is an index lookup on this row, not a join per listing.
+    city_ids = IntegerSetField(default=list, editable=False)
     # Weighted title > short description > description > category names; see services.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -112,10 +120,14 @@ class Service(models.Model):
                 name="service_listed_price_idx",
                 condition=models.Q(is_listed=True),
             ),
+            # Covers every filter, so a walk in rating order (the default order, and how a
+            # text search finds its best-rated matches) tests each listing against the
+            # filters in the index alone and reads a table row only for those that pass.
             models.Index(
                 fields=["-rating_average", "-review_count", "-id"],
                 name="service_listed_rating_idx",
                 condition=models.Q(is_listed=True),
+                include=LISTING_FILTER_COLUMNS,
             ),
             models.Index(
                 fields=["-created_at", "-id"],
@@ -128,6 +140,30 @@ class Service(models.Model):
                 condition=models.Q(is_listed=True, is_featured=True),
             ),
             GinIndex(fields=["search_vector"], name="service_search_vector_idx"),
+            GinIndex(
+                fields=["city_ids"],
+                name="service_listed_cities_idx",
+                condition=models.Q(is_listed=True),
+            ),
+            # An equality filter leads, the sort follows, so each order is an index walk
+            # within the filter. Walking a sort index and skipping other rows fails when the
+            # filter correlates with the order: hourly rates are all cheaper than fixed
+            # prices, so "hourly, most expensive first" skipped 400,000 fixed-price rows.
+            *(
+                models.Index(
+                    fields=[prefix, *order],
+                    name=f"service_{label}_{name}_idx",
+                    condition=models.Q(is_listed=True),
+                    include=LISTING_FILTER_COLUMNS if name == "rating" else (),
+                )
+                for prefix, label in (("pricing_type", "pricing"), ("category", "category"))
+                for name, order in (
+                    ("price", ["base_price", "id"]),
+                    ("rating", ["-rating_average", "-review_count", "-id"]),
+                    ("newest", ["-created_at", "-id"]),
+                )
+                if (label, name) != ("category", "price")  # service_listed_category_idx
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

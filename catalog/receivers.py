@@ -10,5 +10,7 @@ def provider_listing_changed(sender, *, provider, verification_changed, **kwargs
     if verification_changed:
         services.sync_provider_listings(provider=provider)
     else:
-        # The profile's name and details show on every card of the provider's services.
+        # The cities may be what changed; the profile's name and details show on every card
+        # of the provider's services.
+        services.sync_provider_cities(provider=provider)
         catalog_cache.invalidate_listings()

@@ -1,6 +1,7 @@
 """Reads on the catalog: what customers may see, already joined for the page."""
 
 import difflib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import City, ServiceProviderProfile, VerificationStatus
 
@@ -302,12 +303,47 @@ def _tsquery(words: list[str]) -> SearchQuery:
     return SearchQuery(prefix_tsquery(words), search_type="raw", config="english")
 
 
-def _page_ids(matches: QuerySet[Service], sort: str, offset: int) -> list[int]:
-    """Primary keys of one page, found on the service table alone before anything is joined."""
+def _page_ids(
+    matches: QuerySet[Service],
+    sort: str,
+    offset: int,
+    category_ids: list[int] | None = None,
+    *,
+    few: bool = False,
+) -> list[int]:
+    """Primary keys of one page, found on the service table alone before anything is joined.
+
+    A category with subcategories is one ordered walk per subcategory's (category, order)
+    index, merged: walking the whole catalog's order index and skipping other categories'
+    rows fails when a category's prices sit at one end (405,000 rows skipped for "moving,
+    most expensive first"), and PostgreSQL 15 cannot walk one index for several categories
+    in order by itself."""
     ordering = ORDERINGS.get(sort, ORDERINGS[Sort.RATING])
-    return list(
-        matches.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
-    )
+    if few and settings.IS_POSTGRES:
+        # Few matches (the count said so): take them all by whichever index finds them,
+        # then sort. A walk in the chosen order would pass over most of the table first.
+        found, params = matches.order_by().values(*_CANDIDATE_COLUMNS).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS MATERIALIZED ({found}) SELECT id FROM m"
+                f" ORDER BY {_sql_ordering(sort if sort != Sort.RELEVANCE else Sort.RATING)}"
+                " LIMIT %s OFFSET %s",
+                [*params, PAGE_SIZE, offset],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+    if not category_ids or len(category_ids) == 1 or not settings.IS_POSTGRES:
+        return list(
+            matches.order_by(*ordering).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
+        )
+    columns = [name.lstrip("-") for name in ordering]
+    walks = [
+        matches.filter(category_id=category)
+        .order_by(*ordering)
+        .values_list(*columns)[: offset + PAGE_SIZE]
+        for category in category_ids
+    ]
+    merged = walks[0].union(*walks[1:], all=True).order_by(*ordering)
+    return [row[columns.index("pk")] for row in merged[offset : offset + PAGE_SIZE]]
 
 
 # --- Text search on PostgreSQL ---------------------------------------------------------
@@ -328,6 +364,16 @@ def _page_ids(matches: QuerySet[Service], sort: str, offset: int) -> list[int]:
 # against 2.5 µs, EXPLAIN ANALYZE of "water heater" both ways).
 WALK_COST_RATIO = 1.3
 WALK_WINDOW_FACTOR = 3
+# A listing passed over in the covering index costs a small part of one looked up.
+INDEX_ENTRY_COST = 0.03
+# Walks longer than these cost more than taking the matches from the index, whatever the
+# estimates say: each listing looked up is a table row read (about 3 µs when cached), and
+# the planner joins a longer walk by reading the whole table.
+MAX_WALK = 10_000
+MAX_INDEX_WALK = 300_000
+# Nor may a walk pass over more than this share of the listings: the planner would rather
+# read the table than the index for it.
+MAX_WALK_SHARE = 0.2
 
 _CANDIDATE_COLUMNS = ("id", "rating_average", "review_count", "base_price", "created_at")
 
@@ -365,17 +411,21 @@ def _in_chosen_order(candidates_sql: str, params: list, sort: str) -> tuple[list
 def _walk_rating_index(
     matches: QuerySet[Service], words: list[str], window: int, sort: str
 ) -> tuple[list[int], int]:
-    walked = matches.order_by(*ORDERINGS[Sort.RATING]).values(
-        *_CANDIDATE_COLUMNS, vector=F("search_vector")
-    )[:window]
+    # The walk reads the covering rating index alone (the filters are in it) for the first
+    # `window` listings that pass them; only those are looked up to test the words.
+    walked = matches.order_by(*ORDERINGS[Sort.RATING]).values("pk")[:window]
     inner, params = walked.query.sql_with_params()
     query = prefix_tsquery(words)
     return _in_chosen_order(
-        "SELECT w.id, w.rating_average, w.review_count, w.base_price, w.created_at,"
-        " ts_rank(w.vector, to_tsquery('english', %s)) AS rank"
-        f" FROM ({inner}) AS w WHERE w.vector @@ to_tsquery('english', %s)"
+        "SELECT s.id, s.rating_average, s.review_count, s.base_price, s.created_at,"
+        " ts_rank(s.search_vector, to_tsquery('english', %s)) AS rank"
+        # One lookup per walked listing (OFFSET 0 keeps it so): joined any other way, the
+        # planner may read the whole table to hash it.
+        f" FROM ({inner}) AS w(id) CROSS JOIN LATERAL (SELECT * FROM catalog_service x"
+        " WHERE x.id = w.id OFFSET 0) AS s"
+        " WHERE s.search_vector @@ to_tsquery('english', %s)"
         # The walk's own order; stated, so no plan can change which rows come first.
-        " ORDER BY w.rating_average DESC, w.review_count DESC, w.id DESC LIMIT %s",
+        " ORDER BY s.rating_average DESC, s.review_count DESC, s.id DESC LIMIT %s",
         [query, *params, query, COUNT_CAP + 1],
         sort,
     )
@@ -391,21 +441,50 @@ def _every_match_by_index(
         f"WITH m AS MATERIALIZED ({inner})"
         " SELECT best.*, ts_rank(s.search_vector, to_tsquery('english', %s)) AS rank"
         " FROM (SELECT * FROM m ORDER BY rating_average DESC, review_count DESC, id DESC"
-        " LIMIT %s) AS best JOIN catalog_service s ON s.id = best.id",
+        " LIMIT %s) AS best CROSS JOIN LATERAL (SELECT search_vector FROM catalog_service x"
+        " WHERE x.id = best.id OFFSET 0) AS s",
         [*params, prefix_tsquery(words), COUNT_CAP + 1],
         sort,
     )
 
 
+def _share_passing(matches: QuerySet[Service], listings: float) -> float:
+    """The planner's estimate of the share of listings that pass the other filters.
+
+    One EXPLAIN (planning only, a fraction of a millisecond): PostgreSQL's statistics know
+    how rare a category, a city or a price range is, and with the filters combined."""
+    sql, params = matches.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return min(1.0, plan[0]["Plan"]["Plan Rows"] / max(listings, 1.0))
+
+
 def _text_matches(
-    matches: QuerySet[Service], query: QueryWords, sort: str
+    matches: QuerySet[Service], query: QueryWords, sort: str, *, narrowed: bool = False
 ) -> tuple[list[int], int]:
-    """The best-rated COUNT_CAP text matches' ids in the chosen order, and the capped count."""
-    walked_listings = (COUNT_CAP + 1) / query.share if query.share else float("inf")
-    if walked_listings * WALK_COST_RATIO < query.share * query.listings:
+    """The best-rated COUNT_CAP text matches' ids in the chosen order, and the capped count.
+
+    `narrowed`: other filters apply too. A walk tests every listing it passes against all of
+    them, so how far it must go depends on the filters as much as on the words: a common
+    word in a rare category is a sparse match, found by the index."""
+    passing = _share_passing(matches, query.listings) if narrowed and query.share else 1.0
+    # The walk looks up listings that pass the filters until COUNT_CAP + 1 hold the words,
+    # passing over the others in the index; the index path fetches every match.
+    looked_up = (COUNT_CAP + 1) / query.share if query.share else float("inf")
+    passed_over = looked_up / max(passing, 1e-9)
+    walk_cost = looked_up * WALK_COST_RATIO + passed_over * INDEX_ENTRY_COST
+    if (
+        looked_up <= MAX_WALK
+        and passed_over <= min(MAX_INDEX_WALK, query.listings * MAX_WALK_SHARE)
+        and walk_cost < query.share * passing * query.listings
+    ):
         # Sized from the lower bound, so an overestimated share doesn't shrink it.
         window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / max(query.share_floor, 1e-9))
-        ids, count = _walk_rating_index(matches, query.words, window, sort)
+        window = min(window, 3 * MAX_WALK, int(query.listings * passing * MAX_WALK_SHARE))
+        ids, count = _walk_rating_index(matches, query.words, max(window, COUNT_CAP + 1), sort)
         if count > COUNT_CAP:
             return ids, count
     return _every_match_by_index(matches, query.words, sort)
@@ -414,15 +493,13 @@ def _text_matches(
 def search_services(filters: SearchFilters) -> SearchResults:
     """Listed services matching the filters, one page of them, with a (capped) total."""
     matches = Service.objects.filter(is_listed=True)
+    category_ids = None
     if filters.category is not None:
-        matches = matches.filter(
-            category_id__in=category_tree().descendant_ids(filters.category.id)
-        )
+        category_ids = category_tree().descendant_ids(filters.category.id)
+        matches = matches.filter(category_id__in=category_ids)
     if filters.city:
-        served = ServiceProviderProfile.cities.through.objects.filter(
-            serviceproviderprofile_id=OuterRef("provider_id"), city__slug=filters.city
-        )
-        matches = matches.filter(Exists(served))
+        city_id = City.objects.filter(slug=filters.city).values_list("pk", flat=True).first()
+        matches = matches.filter(city_ids__holds=city_id) if city_id else matches.none()
     if filters.min_price is not None:
         matches = matches.filter(base_price__gte=filters.min_price)
     if filters.max_price is not None:
@@ -436,7 +513,8 @@ def search_services(filters: SearchFilters) -> SearchResults:
     query = correct_query_words(words)
     ordered_ids = None
     if words and settings.IS_POSTGRES:
-        ordered_ids, count = _text_matches(matches, query, filters.sort)
+        narrowed = filters != SearchFilters(q=filters.q, sort=filters.sort, page=filters.page)
+        ordered_ids, count = _text_matches(matches, query, filters.sort, narrowed=narrowed)
     else:
         if words:
             matches = _text_filter(matches, query.words)
@@ -447,7 +525,8 @@ def search_services(filters: SearchFilters) -> SearchResults:
     if ordered_ids is not None:
         ids = ordered_ids[offset : offset + PAGE_SIZE]
     else:
-        ids = _page_ids(matches, filters.sort, offset) if count else []
+        few = count <= COUNT_CAP
+        ids = _page_ids(matches, filters.sort, offset, category_ids, few=few) if count else []
     by_id = public_services().in_bulk(ids)
     return SearchResults(
         services=[by_id[pk] for pk in ids if pk in by_id],

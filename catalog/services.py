@@ -92,6 +92,15 @@ def _listed_condition(provider: ServiceProviderProfile) -> bool:
     return provider.verification_status == VerificationStatus.VERIFIED
 
 
+def _cities_of(provider: ServiceProviderProfile) -> list[int]:
+    return list(provider.cities.values_list("pk", flat=True))
+
+
+def sync_provider_cities(*, provider: ServiceProviderProfile) -> None:
+    """Copy the cities a provider serves onto each of their services (what search filters on)."""
+    Service.objects.filter(provider=provider).update(city_ids=sorted(_cities_of(provider)))
+
+
 @transaction.atomic
 def sync_provider_listings(*, provider: ServiceProviderProfile) -> None:
     """Show or hide all of a provider's services after their verification status changed."""
@@ -222,6 +231,7 @@ def create_service(*, user: User, **fields) -> Service:
     service = Service(provider=provider, **fields)
     service.slug = chosen_slug or _unique_slug(provider, service.title)
     service.is_listed = service.is_active and _listed_condition(provider)
+    service.city_ids = _cities_of(provider)
     service.full_clean()
     service.save()
     _after_write(service)
@@ -248,6 +258,7 @@ def update_service(*, service: Service, user: User, **fields) -> Service:
             raise SlugTaken("You already have a service with this slug.")
         service.slug = wanted
     service.is_listed = service.is_active and _listed_condition(service.provider)
+    service.city_ids = _cities_of(service.provider)  # staff may have moved it to another provider
     service.full_clean()
     service.save()
     _after_write(service)

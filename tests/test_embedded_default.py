@@ -3,6 +3,7 @@ it, and a quiet first start."""
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -131,6 +132,8 @@ def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(start
     status, health = started_site.health
     _, home = started_site.get("/")
     _, typo_search = started_site.get("/search/?q=plumbr")
+    _, everywhere = started_site.get("/search/")
+    _, in_austin = started_site.get("/search/?city=austin-tx")
     output = started_site.log_path.read_text()
 
     assert status == 200, health
@@ -138,6 +141,11 @@ def test_make_run_serves_the_demo_marketplace_from_an_empty_data_directory(start
     # SQLite has no full-text search: the fallback still matches and corrects typos.
     assert "Showing results for <strong>“plumbing”</strong>" in typo_search
     assert "0 services" not in typo_search
+    # A city filter reads the services' city list, JSON text on SQLite.
+    found = [
+        int(re.search(r"(\d+) services?\b", page).group(1)) for page in (everywhere, in_austin)
+    ]
+    assert 0 < found[1] < found[0], found
     assert (tmp_path / "data" / "db.sqlite3").exists()
     assert "Huey consumer started" in output
     assert "Periodic tasks are enabled" in output

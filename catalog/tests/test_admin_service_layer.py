@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import change_role
-from accounts.tests.factories import AdminFactory, ProviderFactory, SuperadminFactory
+from accounts.tests.factories import (
+    AdminFactory,
+    CityFactory,
+    ProviderFactory,
+    SuperadminFactory,
+)
 from catalog.models import Service, ServiceCategory
 
 from .factories import CategoryFactory, ServiceFactory
@@ -275,3 +280,42 @@ def test_a_category_placed_under_its_own_subcategory_is_refused_on_the_form(clie
     parent.refresh_from_db()
     assert parent.parent_id is None
     assert ServiceCategory.objects.get(pk=child.pk).parent_id == parent.pk
+
+
+def provider_form_data(client, provider, **changes):
+    """The provider admin's change form as shown (its inlines left empty), with `changes`."""
+    response = client.get(
+        reverse("admin:accounts_serviceproviderprofile_change", args=[provider.pk])
+    )
+    form = response.context["adminform"].form
+    data = {
+        name: form.initial.get(name) if form.initial.get(name) is not None else ""
+        for name in form.fields
+    }
+    data["cities"] = [city.pk for city in provider.cities.all()]
+    for inline in response.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data | changes
+
+
+def test_cities_changed_in_the_provider_admin_move_their_services_in_search(
+    client, staff, visitor, on_commit
+):
+    austin, denver = CityFactory(name="Austin"), CityFactory(name="Denver", state="CO")
+    provider, other = ProviderFactory().provider_profile, ProviderFactory().provider_profile
+    provider.cities.add(denver)
+    other.cities.add(austin, denver)
+    ServiceFactory(provider=provider, title="Moving help")
+    ServiceFactory(provider=other, title="Plumbing")
+    assert search_titles(visitor, city=austin.slug) == ["Plumbing"]
+
+    response = on_commit(
+        client.post,
+        reverse("admin:accounts_serviceproviderprofile_change", args=[provider.pk]),
+        provider_form_data(client, provider, cities=[austin.pk]),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert sorted(search_titles(visitor, city=austin.slug)) == ["Moving help", "Plumbing"]
+    assert search_titles(visitor, city=denver.slug) == ["Plumbing"]

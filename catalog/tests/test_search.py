@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from accounts.services import update_provider_profile
 from accounts.tests.factories import CityFactory, ProviderFactory
 from catalog import selectors
 from catalog.models import PricingType, Service
@@ -89,6 +90,27 @@ def test_city_filter_keeps_providers_serving_that_city():
 
     assert titles(city=austin.slug) == ["Local"]
     assert set(titles(city=denver.slug)) == {"Local", "Far"}
+
+
+def test_a_provider_who_starts_serving_a_city_is_found_there_and_not_after_leaving_it():
+    austin, denver = CityFactory(name="Austin"), CityFactory(name="Denver", state="CO")
+    provider = ProviderFactory().provider_profile
+    provider.cities.add(denver)
+    ServiceFactory(provider=provider, title="Moving help")
+    assert titles(city=austin.slug) == []
+
+    update_provider_profile(user=provider.user, fields={}, cities=[austin, denver])
+    assert titles(city=austin.slug) == ["Moving help"]
+
+    update_provider_profile(user=provider.user, fields={}, cities=[austin])
+    assert titles(city=denver.slug) == []
+    assert titles(city=austin.slug) == ["Moving help"]
+
+
+def test_an_unknown_city_finds_nothing():
+    ServiceFactory(title="Moving help")
+
+    assert titles(city="atlantis") == []
 
 
 def test_price_range_rating_and_pricing_type_filters():
@@ -194,6 +216,8 @@ def search_each_way(monkeypatch, *, walk_is_enough=True, **filters):
             selectors, name, lambda *a, real=real, name=name: calls.append(name) or real(*a)
         )
     monkeypatch.setattr(selectors, "WALK_COST_RATIO", 0)
+    monkeypatch.setattr(selectors, "INDEX_ENTRY_COST", 0)
+    monkeypatch.setattr(selectors, "MAX_WALK_SHARE", 10)  # fifteen listings: any walk is long
     walked = search_services(SearchFilters(**filters))
     walk_calls, calls[:] = list(calls), []
     monkeypatch.setattr(selectors, "WALK_COST_RATIO", 1e9)
@@ -263,3 +287,28 @@ def test_text_search_sort_orders():
     assert titles(q="pipe", sort=Sort.PRICE_DESC) == ["Pipe A", "Pipe B", "Pipe C"]
     assert titles(q="pipe", sort=Sort.RATING) == ["Pipe A", "Pipe B", "Pipe C"]
     assert titles(q="pipe", sort=Sort.NEWEST) == ["Pipe C", "Pipe A", "Pipe B"]
+
+
+def test_a_common_word_in_a_rare_category_is_taken_from_the_index_not_walked(
+    dense_listings, monkeypatch
+):
+    rare = CategoryFactory(name="Chimneys")
+    ServiceFactory(title="Pipe chimney sweep", category=rare)
+    ServiceFactory.create_batch(20, title="Pipe fitting")  # "pipe" is everywhere but there
+    analyze_listings()
+    calls = []
+    for name in ("_walk_rating_index", "_every_match_by_index"):
+        real = getattr(selectors, name)
+        monkeypatch.setattr(
+            selectors, name, lambda *a, real=real, name=name: calls.append(name) or real(*a)
+        )
+    monkeypatch.setattr(selectors, "MAX_WALK_SHARE", 10)  # a walk is allowed on its cost
+
+    plain = search_services(SearchFilters(q="pipe"))
+    walked_calls, calls[:] = list(calls), []
+    in_category = search_services(SearchFilters(q="pipe", category=category_tree().get(rare.slug)))
+
+    assert walked_calls == ["_walk_rating_index"]
+    assert calls == ["_every_match_by_index"]
+    assert [s.title for s in in_category.services] == ["Pipe chimney sweep"]
+    assert plain.count_is_capped
