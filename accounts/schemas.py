@@ -4,6 +4,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from core.api.text import InputSchema
+from core.api.types import NoNulls, StrictBool
 
 from .forms import SignupDetailsForm
 from .models import User
@@ -214,7 +215,7 @@ class ProfileOut(UserOut):
         return user.profile_or_defaults
 
 
-class ProfileIn(InputSchema):
+class ProfileIn(NoNulls, InputSchema):
     """Only the fields sent change; the same rules as the site's profile page."""
 
     first_name: str = Field(None, max_length=150)
@@ -228,8 +229,8 @@ class ProfileIn(InputSchema):
     postal_code: str = Field(None, max_length=20)
     time_zone: str = Field(None, max_length=64, description="An IANA zone, e.g. America/Chicago.")
     preferred_language: str = Field(None, max_length=8, description="e.g. en.")
-    email_reminders: bool = None
-    email_review_invitations: bool = None
+    email_reminders: StrictBool = None
+    email_review_invitations: StrictBool = None
 
     model_config = ConfigDict(
         json_schema_extra={

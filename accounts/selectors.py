@@ -96,7 +96,9 @@ def resolve_city(value: str, *, field: str, among=None) -> City:
             )
         if found:
             return found[0]
-    found = city_matches(wanted, City.objects.all())
+    # A slug is one indexed read; only a name needs every city's (a few hundred at most).
+    by_slug = City.objects.filter(slug=wanted.lower()).first()
+    found = [by_slug] if by_slug else city_matches(wanted, City.objects.all())
     if len(found) > 1:
         raise CityNotResolved(
             f"More than one city is called {wanted}. Send {_choices(found)}.",

@@ -17,6 +17,7 @@ from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
 from accounts.models import City
 from catalog.models import MAX_DURATION_MINUTES, PricingType
 from core.api.text import InputSchema
+from core.api.types import IsoDate, StrictInt
 
 from . import services
 from .models import (
@@ -558,7 +559,7 @@ WEEKDAY_HELP = "0 = Monday … 6 = Sunday."
 
 
 class WeeklyIntervalIn(InputSchema):
-    weekday: int = Field(ge=0, le=6, description=WEEKDAY_HELP)
+    weekday: StrictInt = Field(ge=0, le=6, description=WEEKDAY_HELP)
     start_time: LocalTime = Field(description="Local time, HH:MM[:SS].")
     end_time: LocalTime = Field(description="Local time, after start_time.")
 
@@ -622,8 +623,8 @@ class WeeklyHoursOut(Schema):
 
 
 class TimeOffIn(InputSchema):
-    start_date: dt.date = Field(description="The first local day off, YYYY-MM-DD.")
-    end_date: dt.date = Field(description="The last local day off (the same day for one).")
+    start_date: IsoDate = Field(description="The first local day off, YYYY-MM-DD.")
+    end_date: IsoDate = Field(description="The last local day off (the same day for one).")
     reason: str = Field("", max_length=200, description="For you only; customers see nothing.")
 
     model_config = ConfigDict(
@@ -710,15 +711,15 @@ class BookingRulesIn(InputSchema):
     cancellation terms they were made with."""
 
     time_zone: str = Field(max_length=64, description="An IANA zone, e.g. America/Chicago.")
-    buffer_minutes: int = Field(ge=0, le=32767, description="Free time kept after each job.")
-    min_notice_hours: int = Field(ge=0, le=32767, description="How soon a job may start.")
-    max_advance_days: int = Field(ge=1, le=32767, description="How far ahead bookings go.")
-    cancellation_free_hours: int = Field(
+    buffer_minutes: StrictInt = Field(ge=0, le=32767, description="Free time kept after each job.")
+    min_notice_hours: StrictInt = Field(ge=0, le=32767, description="How soon a job may start.")
+    max_advance_days: StrictInt = Field(ge=1, le=32767, description="How far ahead bookings go.")
+    cancellation_free_hours: StrictInt = Field(
         ge=0,
         le=32767,
         description="Customers cancel a confirmed job for free until this long before it.",
     )
-    pending_expiry_hours: int = Field(
+    pending_expiry_hours: StrictInt = Field(
         ge=1, le=32767, description="Unanswered requests expire after this long."
     )
 

@@ -1,6 +1,7 @@
 """The JSON API root: each app mounts its ninja router here."""
 
 from csp.decorators import csp_update
+from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from pydantic import ConfigDict
 
@@ -8,12 +9,22 @@ from accounts.api import router as accounts_router
 from booking.api import router as booking_router
 from catalog.api import router as catalog_router
 from core.api.errors import install_error_handlers
+from core.api.examples import dated_from
 from core.api.parser import JsonObjectParser
 from core.ratelimit import ApiRateThrottle
 from notifications.api import router as notifications_router
 from reviews.api import router as reviews_router
 
-api = NinjaAPI(
+
+class MarketplaceAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        # Examples dated from today (core/api/examples.py), so one copied from Swagger UI
+        # asks for a day that has not passed.
+        schema = super().get_openapi_schema(*args, **kwargs)
+        return dated_from(schema, timezone.localdate())
+
+
+api = MarketplaceAPI(
     title="Marketplace API",
     version="1.0.0",
     description="Book local workers: services, bookings and reviews. Authenticate with JWT.",

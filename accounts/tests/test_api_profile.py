@@ -74,3 +74,12 @@ def test_wrong_values_are_400s_naming_each_and_nothing_is_saved(client, rosa):
 
 def test_the_profile_needs_a_token(client):
     assert_error(client.get(PROFILE), 401)
+
+
+@pytest.mark.parametrize(
+    "bad", [{"email_reminders": None}, {"email_reminders": "no"}, {"first_name": None}]
+)
+def test_null_or_a_wrong_type_is_a_400(client, rosa, bad):
+    response = send(client, "patch", PROFILE, bad, **bearer(rosa))
+
+    assert_error(response, 400)

@@ -165,3 +165,23 @@ def test_the_dashboard_figures(client, now, service, provider_auth, customer):
 @pytest.mark.parametrize("path", [HOURS, TIME_OFF, RULES, DASHBOARD])
 def test_customers_have_no_schedule(client, path):
     assert_error(client.get(path, **bearer(CustomerFactory())), 403)
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "body", "field"),
+    [
+        (
+            INTERVALS,
+            "post",
+            {"weekday": "0", "start_time": "09:00", "end_time": "10:00"},
+            "weekday",
+        ),
+        (TIME_OFF, "post", {"start_date": 0, "end_date": "2026-03-27"}, "start_date"),
+    ],
+)
+def test_a_number_or_date_of_the_wrong_type_is_a_400(
+    client, now, service, provider_auth, path, method, body, field
+):
+    response = send(client, method, path, body, **provider_auth)
+
+    assert field in assert_error(response, 400)["errors"]

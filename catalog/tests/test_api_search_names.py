@@ -1,6 +1,8 @@
 """GET /api/services/: a category named by id or slug, a city by slug or by name."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import CityFactory, ProviderFactory
 from tests.api_client import assert_error
@@ -88,3 +90,16 @@ def test_search_shows_the_cities_each_provider_serves(client, new_york_and_austi
     assert [service["provider"]["cities"] for service in body["results"]] == [
         [{"slug": "austin-tx", "name": "Austin", "state": "TX"}]
     ]
+
+
+def test_a_city_by_name_costs_one_read_more_than_by_slug(client, new_york_and_austin):
+    client.get(SERVICES)  # warm the category and city caches, as any earlier client does
+
+    with CaptureQueriesContext(connection) as by_slug:
+        slug = client.get(SERVICES, {"city": "new-york-ny"})
+    with CaptureQueriesContext(connection) as by_name:
+        name = client.get(SERVICES, {"city": "New York"})
+
+    # A slug is one indexed read; a name reads every city's name, slug and state once.
+    assert len(by_name) == len(by_slug) + 1
+    assert ids(slug) == ids(name) and len(ids(slug)) == 2

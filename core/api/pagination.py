@@ -1,13 +1,26 @@
 """The one shape of a paginated API list: `{count, next, previous, results}`."""
 
+from django.core.exceptions import ValidationError
 from ninja import Field
+from pydantic import ValidationInfo, model_validator
 
 from core.api.text import InputSchema
 from core.errors import InvalidInput
 
 
 class PageIn(InputSchema):
-    """A list's one query parameter: which page."""
+    """A list's one query parameter: which page. Any other is a 400 naming it (a misspelt
+    parameter would otherwise be silently ignored)."""
+
+    @model_validator(mode="after")
+    def _only_known_parameters(self, info: ValidationInfo):
+        # ninja hands the model only the parameters it declares; the request has the rest.
+        request = (info.context or {}).get("request")
+        unknown = sorted(set(request.GET) - set(type(self).model_fields)) if request else []
+        if unknown:
+            # Raised through pydantic (not a ValueError), answered as a 400 naming each.
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        return self
 
     page: int = Field(1, ge=1, le=2**31 - 1, description="1 (the default) to the last page.")
 

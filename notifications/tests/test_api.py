@@ -79,3 +79,9 @@ def test_a_page_of_notifications_costs_four_queries(client, rosa, django_assert_
 
     with django_assert_num_queries(4):  # the token's user, the count, the page, the unread
         client.get(LIST, **auth)
+
+
+def test_an_unknown_query_parameter_is_a_400_naming_it(client, rosa):
+    body = assert_error(client.get(LIST, {"pgae": "2"}, **bearer(rosa)), 400)
+
+    assert list(body["errors"]) == ["pgae"]

@@ -13,11 +13,13 @@ everything else) and point at real objects, so they get past authentication and 
 """
 
 import json
+from datetime import timedelta
 
 import hypothesis
 import pytest
 import requests
 import schemathesis
+from django.utils import timezone
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -26,8 +28,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from booking import services as booking_services
+from booking.models import WeeklyAvailability
 from booking.tests.factories import BookingFactory, bookable_service
 from marketplace.api import api
+from notifications.models import NotificationKind
+from notifications.services import notify
 
 from .world import access_token
 
@@ -38,6 +44,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 EXAMPLES_PER_OPERATION = 12
 SERVICE_OPERATIONS = ("/api/services/create/", "/api/services/{service_id}/")
+# Path parameters filled with the fuzz world's real objects.
+PATH_OBJECTS = (
+    "service_id",
+    "booking_reference",
+    "slug",
+    "interval_id",
+    "time_off_id",
+    "notification_id",
+)
+
+
+def _is_providers(path: str) -> bool:
+    """Operations a provider's token gets past (their services, their schedule)."""
+    return path in SERVICE_OPERATIONS or path.startswith("/api/me/")
 
 
 def json_error_body(ctx, response, case):
@@ -86,9 +106,25 @@ def live_api(live_server, settings):
 def fuzz_world():
     service = bookable_service()
     booking = BookingFactory(service=service)
+    provider = service.provider
+    time_off = booking_services.add_time_off(
+        provider=provider,
+        start_date=timezone.localdate() + timedelta(days=40),
+        end_date=timezone.localdate() + timedelta(days=41),
+    )
+    notification = notify(
+        recipient=booking.customer,
+        kind=NotificationKind.BOOKING_CONFIRMED,
+        event_key="fuzz",
+        title="Fuzz",
+    )
     return {
         "service_id": service.pk,
         "booking_reference": booking.booking_reference,
+        "slug": provider.slug,
+        "interval_id": WeeklyAvailability.objects.filter(provider=provider).first().pk,
+        "time_off_id": time_off.pk,
+        "notification_id": notification.pk,
         "customer": {"Authorization": f"Bearer {access_token(booking.customer)}"},
         "provider": {"Authorization": f"Bearer {access_token(service.provider.user)}"},
     }
@@ -112,14 +148,14 @@ def test_the_live_server_serves_the_schema_under_test(live_api):
 def test_api_answers_match_its_schema(case, caller, live_api, fuzz_world):
     if not case.meta or not case.meta.generation.mode.is_negative:
         # Real objects, so valid calls get past "not found".
-        for name in ("service_id", "booking_reference"):
+        for name in PATH_OBJECTS:
             if case.path_parameters and name in case.path_parameters:
                 case.path_parameters[name] = fuzz_world[name]
         if isinstance(case.body, dict):
             for field, name in (("service", "service_id"), ("booking", "booking_reference")):
                 if field in case.body:
                     case.body[field] = fuzz_world[name]
-    who = "provider" if case.path in SERVICE_OPERATIONS else "customer"
+    who = "provider" if _is_providers(case.path) else "customer"
     headers = fuzz_world[who] if caller == "token" else {}
 
     case.call_and_validate(base_url=live_api, headers=headers, checks=CHECKS)
