@@ -155,7 +155,7 @@ def test_while_one_process_recomputes_the_figures_another_serves_the_last_ones(
     first = selectors.home_figures()
     assert first["providers"] == 1
     ProviderFactory()  # a second verified provider, not yet counted
-    _expire(catalog_cache.LISTINGS)
+    _expire(catalog_cache.CITIES)
     cache.add("catalog:figures:lock", 1, timeout=30)  # another process is recomputing
 
     with django_assert_num_queries(0):
@@ -200,9 +200,21 @@ def test_without_a_stale_value_a_caller_computes_even_while_the_lock_is_held():
     assert "austin-tx" in dict(selectors.city_choices())
 
 
+def test_a_service_edit_leaves_the_home_figures_in_place(django_assert_num_queries):
+    _served_city()
+    figures = selectors.home_figures()
+
+    ServiceFactory(title="Fresh listing")  # bumps the listings, as every service edit does
+    _forget_local_copies()
+
+    with django_assert_num_queries(0):
+        assert selectors.home_figures() == figures
+
+
 def test_home_page_with_stale_figures_is_not_kept(django_assert_num_queries):
     selectors.home_page()
     _expire(catalog_cache.LISTINGS)
+    _expire(catalog_cache.CITIES)
     cache.add("catalog:figures:lock", 1, timeout=30)
 
     selectors.home_page()
