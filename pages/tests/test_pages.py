@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.tests.factories import AdminFactory, CustomerFactory
+from accounts.tests.factories import PASSWORD, AdminFactory, CustomerFactory
 from pages.defaults import DEFAULT_PAGES
 from pages.markdown import render_markdown
 from pages.models import Page, PageSlug
@@ -166,3 +166,38 @@ def test_logged_in_people_are_offered_log_out(client):
     page = client.get(reverse("account_logout")).content.decode()
 
     assert ">Log out</button>" in page and "Sign Out" not in page
+
+
+def test_logging_in_and_out_says_logged_in_and_logged_out(client):
+    customer = CustomerFactory(first_name="Rosa", last_name="Diaz")
+
+    logged_in = client.post(
+        reverse("account_login"), {"login": customer.email, "password": PASSWORD}, follow=True
+    )
+    logged_out = client.post(reverse("account_logout"), follow=True)
+
+    assert "You are logged in as" in logged_in.content.decode()
+    assert "You are logged out." in logged_out.content.decode()
+    for page in (logged_in, logged_out):
+        assert "signed in" not in page.content.decode()
+        assert "signed out" not in page.content.decode()
+
+
+def test_an_address_already_taken_is_told_to_log_in(client, mailoutbox):
+    customer = CustomerFactory(email="taken@example.com")
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "Rosa",
+            "last_name": "Diaz",
+            "email": customer.email,
+            "role": "CUSTOMER",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    (mail,) = mailoutbox
+    assert "An account with that address already exists. To log in" in mail.body
+    assert "signup" not in mail.body
