@@ -187,8 +187,15 @@ def _city_choices() -> list[tuple[str, str]]:
 
 
 def public_services() -> QuerySet[Service]:
-    """Active services of verified providers, with what a listing card shows."""
-    return Service.objects.filter(is_listed=True).select_related("provider__user", "category")
+    """Active services of verified providers, with what a listing card shows.
+
+    The search vector stays in the database: no page shows it, and it is the widest column
+    (a quarter of a search page's bytes from the database, parsed into Python for nothing)."""
+    return (
+        Service.objects.filter(is_listed=True)
+        .select_related("provider__user", "category")
+        .defer("search_vector")
+    )
 
 
 def services_of_provider(provider: ServiceProviderProfile) -> QuerySet[Service]:
