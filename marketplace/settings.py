@@ -150,15 +150,18 @@ IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 WEB_THREADS = int(env("WEB_THREADS", "1"))
 HUEY_WORKERS = int(env("HUEY_WORKERS", "1" if IS_SQLITE else "2"))
 # PostgreSQL: psycopg's connection pool, one per process, instead of one persistent
-# connection per thread (docs/scaling.md). A process never uses more than its threads'
-# worth, so the pool's ceiling defaults to that; the floor stays open between requests.
+# connection per thread (docs/scaling.md). A gunicorn or Huey process never uses more
+# than its threads' worth, so the pool's ceiling defaults to that; the floor stays open
+# between requests. Development servers (runserver, the suite's live server) start a
+# thread per request, with no bound: there the ceiling defaults to 10.
 # The pool requires CONN_MAX_AGE 0 (Django hands each connection back at request end).
 DB_POOL = IS_POSTGRES and env_bool("DB_POOL", True)
 if DB_POOL:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    threads = max(WEB_THREADS, HUEY_WORKERS, 10 if DEBUG else 1)
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(env("DB_POOL_MIN_SIZE", "1")),
-        "max_size": int(env("DB_POOL_MAX_SIZE", str(max(WEB_THREADS, HUEY_WORKERS)))),
+        "max_size": int(env("DB_POOL_MAX_SIZE", str(threads))),
         # Seconds a request waits for a free connection before failing (PoolTimeout).
         "timeout": float(env("DB_POOL_TIMEOUT", "10")),
         # Connections idle this long beyond min_size are closed.

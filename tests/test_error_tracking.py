@@ -44,7 +44,10 @@ def sentry(sentry_endpoint, settings):
     yield sentry_endpoint
     sentry_sdk.flush(timeout=5)
     sentry_sdk.get_client().close()
-    sentry_sdk.init(dsn=None)  # no client: the integrations' hooks do nothing
+    # No client at all (not one without a DSN, whose integrations stay enabled): the
+    # patched hooks pass through, so later tests' tasks carry no Sentry headers.
+    sentry_sdk.get_global_scope().set_client(None)
+    assert not sentry_sdk.get_client().is_active()
 
 
 @pytest.mark.django_db
@@ -128,3 +131,20 @@ def test_settings_start_sentry_with_the_builds_release_when_sentry_dsn_is_set(
     dsn, release, environment, integrations = result.stdout.strip().splitlines()[-1].split(" ", 3)
     assert (dsn, release, environment) == (sentry_endpoint.dsn, "abc1234", "production")
     assert "'django'" in integrations and "'huey'" in integrations
+
+
+@HUEY.task()
+def echo_arguments(*args, **kwargs):
+    return args, kwargs
+
+
+def test_after_the_reports_tasks_get_only_their_own_arguments():
+    # Runs after the tests above in the same process: with a client left enabled, the
+    # Huey integration would add `sentry_headers` to every task, which a consumer
+    # without Sentry then passes on to the function (a TypeError for most tasks).
+    assert not sentry_sdk.get_client().is_active()
+
+    assert echo_arguments("x@example.com", kind="reminder").get() == (
+        ("x@example.com",),
+        {"kind": "reminder"},
+    )

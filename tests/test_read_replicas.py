@@ -79,7 +79,8 @@ def test_a_customer_sees_their_new_booking_at_once_though_the_replica_lags(
     created = client.post(reverse("booking:book_review", args=[service.pk]))
     booking = Booking.objects.get(customer=customer)
     assert created["Location"] == reverse("booking:detail", args=[booking.booking_reference])
-    assert PIN_COOKIE in created.cookies
+    pin = created.cookies[PIN_COOKIE]
+    assert (pin["httponly"], pin["samesite"], pin["max-age"]) == (True, "Lax", 10)
 
     with CaptureQueriesContext(connections["replica_1"]) as on_replica:
         page = client.get(reverse("booking:my_bookings"))

@@ -42,13 +42,14 @@ def test_requests_in_new_threads_reuse_the_pools_connections():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_threads_share_at_most_the_pools_ceiling():
-    barrier = threading.Barrier(6)
-    started = [backend_pid_in_a_new_thread(barrier) for _ in range(6)]
+    threads = connection.pool.max_size + 2  # more threads than the pool has connections
+    barrier = threading.Barrier(threads)
+    started = [backend_pid_in_a_new_thread(barrier) for _ in range(threads)]
     for thread, _ in started:
         thread.join()
 
     pids = {pid for _, found in started for pid in found}
-    assert len([pid for _, found in started for pid in found]) == 6  # every thread answered
+    assert len([pid for _, found in started for pid in found]) == threads  # all answered
     assert len(pids) <= connection.pool.max_size
 
 
@@ -81,6 +82,13 @@ def test_the_pools_ceiling_defaults_to_the_threads_of_a_process(tmp_path):
     database = settings_database({"WEB_THREADS": "8", "HUEY_WORKERS": "2"}, tmp_path)
 
     assert database["OPTIONS"]["pool"]["max_size"] == 8
+
+
+def test_a_development_server_gets_room_for_its_thread_per_request(tmp_path):
+    # runserver and the suite's live server start a thread per request, unbounded.
+    database = settings_database({"DEBUG": "true", "WEB_THREADS": "1"}, tmp_path)
+
+    assert database["OPTIONS"]["pool"]["max_size"] == 10
 
 
 def test_db_pool_false_keeps_persistent_connections(tmp_path):
