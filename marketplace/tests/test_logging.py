@@ -13,7 +13,6 @@ from marketplace.logging import JsonFormatter, ReadableFormatter, RequestIdFilte
 
 from .test_settings import PRODUCTION_ENV, manage
 
-
 # The server's maintenance database: it exists wherever the suite runs.
 MAINTENANCE_DATABASE_URL = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
 
