@@ -10,6 +10,11 @@ at once without tracking individual keys.
   they show it at once; the lists that show ratings (home page, category pages) catch up
   when their entries expire (PAGE_TIMEOUT). See `ratings_changed`.
 - `cities`: the city list, bumped only when a provider's cities or verification change.
+- Per top-level category (`category_generation`): its category pages and those of every
+  category below it. A service written bumps only its own top-level category's number (and
+  `listings` only if it is featured, so on the home page), so at a service edit a second the
+  other categories' pages stay cached. Category pages are keyed by both numbers: a change
+  that bumps `listings` still makes them all stale.
 - The category tree has a key of its own.
 
 Every page needs the tree and the city list, and a Redis round trip plus unpickling for
@@ -137,11 +142,13 @@ def fresh(value):
 def _request_began(**kwargs):
     _request.active = True
     _request.generations = None
+    _request.categories = None
 
 
 def _request_ended(**kwargs):
     _request.active = False
     _request.generations = None
+    _request.categories = None
 
 
 request_started.connect(_request_began, dispatch_uid="catalog-cache-request-started")
@@ -165,6 +172,45 @@ def _bump(scope: str = LISTINGS):
 def invalidate_listings():
     """Make every cached public page stale once the current transaction commits."""
     transaction.on_commit(_bump)
+
+
+def _category_generation_key(root_id: int) -> str:
+    return f"catalog:category:{root_id}:generation"
+
+
+def category_generation(root_id: int) -> int:
+    """The generation of a top-level category's pages, read once per request."""
+    seen = getattr(_request, "categories", None) or {}
+    if root_id in seen:
+        return seen[root_id]
+    key = _category_generation_key(root_id)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, _fresh_generation(), timeout=None)
+        value = cache.get(key) or _fresh_generation()
+    if getattr(_request, "active", False):
+        _request.categories = seen | {root_id: value}
+    return value
+
+
+def invalidate_category_pages(category_ids, *, root_of: Callable[[int], int | None]) -> None:
+    """Make the pages of the top-level categories above `category_ids` (and of every category
+    below them) stale once the current transaction commits. `root_of` maps a category to its
+    top-level one (None: not shown); it runs after the commit, against the tree as it is then,
+    so the transaction itself reads no tree."""
+    ids = set(category_ids)
+
+    def bump():
+        _request.categories = None
+        for root_id in sorted({root_of(pk) for pk in ids} - {None}):
+            key = _category_generation_key(root_id)
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted: any fresh number is a new generation
+                cache.set(key, _fresh_generation(), timeout=None)
+
+    if ids:
+        transaction.on_commit(bump)
 
 
 def invalidate_cities():

@@ -79,6 +79,11 @@ class CategoryTree:
             found.extend(frontier)
         return found
 
+    def root_of(self, pk: int) -> int:
+        """The top-level category above `pk` (or `pk` itself)."""
+        chain = self.ancestors(pk)
+        return chain[0].id if chain else pk
+
     def ancestors(self, pk: int) -> list[CategoryNode]:
         chain, node = [], self.nodes[pk]
         while node.parent_id is not None and node.parent_id in self.nodes:
@@ -636,7 +641,8 @@ def browse_services(filters: SearchFilters) -> SearchResults:
     if not browsing:
         return search_services(filters)
     category, sort, page = filters.category.id, filters.sort, filters.page
-    key = catalog_cache.generational_key(f"browse:{category}:{sort}:{page}")
+    root = catalog_cache.category_generation(category_tree().root_of(category))
+    key = catalog_cache.generational_key(f"browse:{category}:{sort}:{page}:c{root}")
     results = cache.get(key)
     if results is None:
         results = search_services(filters)

@@ -10,6 +10,7 @@ from accounts.models import ServiceProviderProfile, User, VerificationStatus
 from core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 from . import cache as catalog_cache
+from . import selectors
 from .models import SERVICE_FIELDS, SearchTerm, Service, ServiceCategory
 from .search_text import words
 
@@ -213,11 +214,26 @@ def _one_line_title(fields: dict) -> dict:
     return fields
 
 
-def _after_write(service: Service) -> None:
+def _shown_root_of(category_id: int) -> int | None:
+    tree = selectors.category_tree()
+    return tree.root_of(category_id) if category_id in tree.nodes else None
+
+
+def _invalidate_pages_of(service: Service, *, was_in: int | None = None) -> None:
+    """Make stale the cached pages that show the service: its category's (and the one it
+    left), and the home page's only if it is featured there."""
+    catalog_cache.invalidate_category_pages(
+        {service.category_id, was_in} - {None}, root_of=_shown_root_of
+    )
+    if service.is_featured:
+        catalog_cache.invalidate_listings()
+
+
+def _after_write(service: Service, *, was_in: int | None = None) -> None:
     refresh_search_vectors([service.pk])
     # Every word a listing can be found by, or a correct query word would be "corrected".
     remember_search_terms(service.title, service.short_description, service.description)
-    catalog_cache.invalidate_listings()
+    _invalidate_pages_of(service, was_in=was_in)
 
 
 @transaction.atomic
@@ -243,6 +259,9 @@ def update_service(*, service: Service, user: User, **fields) -> Service:
     """Change a provider's own service (marketplace staff: any service)."""
     _check_owner(service, user)
     fields = _one_line_title(fields)
+    # The stored category, not `service.category_id`: a ModelForm bound to this instance has
+    # already set the new one on it.
+    was_in = Service.objects.filter(pk=service.pk).values_list("category_id", flat=True).first()
     for name in SERVICE_FIELDS:
         if name in fields and name != "slug":
             setattr(service, name, fields[name])
@@ -258,10 +277,9 @@ def update_service(*, service: Service, user: User, **fields) -> Service:
             raise SlugTaken("You already have a service with this slug.")
         service.slug = wanted
     service.is_listed = service.is_active and _listed_condition(service.provider)
-    service.city_ids = _cities_of(service.provider)  # staff may have moved it to another provider
     service.full_clean()
     service.save()
-    _after_write(service)
+    _after_write(service, was_in=was_in)
     return service
 
 
@@ -272,7 +290,7 @@ def set_service_active(*, service: Service, user: User, active: bool) -> Service
     service.is_active = active
     service.is_listed = active and _listed_condition(service.provider)
     service.save(update_fields=["is_active", "is_listed", "updated_at"])
-    catalog_cache.invalidate_listings()
+    _invalidate_pages_of(service)
     return service
 
 
@@ -284,7 +302,7 @@ def delete_service(*, service: Service, user: User) -> None:
         service.delete()
     except ProtectedError as exc:
         raise ServiceHasBookings() from exc
-    catalog_cache.invalidate_listings()
+    _invalidate_pages_of(service)
 
 
 @transaction.atomic
@@ -294,15 +312,19 @@ def set_service_featured(*, service: Service, user: User, featured: bool) -> Ser
         raise StaffOnly("Only the marketplace team can feature services.")
     service.is_featured = featured
     service.save(update_fields=["is_featured", "updated_at"])
-    catalog_cache.invalidate_listings()
+    catalog_cache.invalidate_listings()  # the home page, whichever way it went
     return service
 
 
 @transaction.atomic
 def save_service_as_staff(*, service: Service) -> Service:
     """Save a service edited by marketplace staff (e.g. featuring it), keeping derived data right."""
+    stored = Service.objects.filter(pk=service.pk).values("category_id", "is_featured").first()
     service.is_listed = service.is_active and _listed_condition(service.provider)
+    service.city_ids = _cities_of(service.provider)  # a service staff add in the admin
     service.full_clean()
     service.save()
-    _after_write(service)
+    _after_write(service, was_in=stored and stored["category_id"])
+    if stored and stored["is_featured"] != service.is_featured:
+        catalog_cache.invalidate_listings()  # off the home page, or onto it
     return service

@@ -55,8 +55,10 @@ def _search_page(request, *, category=None):
     results_cache_key = None
     if category is not None and set(request.GET) <= {"page", "sort"} and not form.errors:
         results = SimpleLazyObject(lambda: selectors.browse_services(filters))
+        root_generation = catalog_cache.category_generation(form.tree.root_of(category.id))
         results_cache_key = (
-            f"{catalog_cache.generation()}:{category.id}:{filters.sort}:{filters.page}"
+            f"{catalog_cache.generation()}:{root_generation}:{category.id}:{filters.sort}:"
+            f"{filters.page}"
         )
     else:
         results = selectors.search_services(filters)

@@ -11,6 +11,7 @@ from accounts.tests.factories import CityFactory, ProviderFactory
 from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.selectors import SearchFilters
+from catalog.services import update_service
 from reviews import services as review_services
 from reviews.tests.factories import answers, completed_booking
 
@@ -222,3 +223,70 @@ def test_home_page_with_stale_figures_is_not_kept(django_assert_num_queries):
     cache.delete("catalog:figures:lock")
     selectors.home_page()
     assert cache.get(catalog_cache.generational_key("home")) is not None
+
+
+# --- A service edit ------------------------------------------------------------------------
+
+
+def test_a_service_edit_makes_its_own_category_pages_stale_and_no_others(
+    committed, django_assert_num_queries
+):
+    plumbing, cleaning = CategoryFactory(name="Plumbing"), CategoryFactory(name="Cleaning")
+    leak = CategoryFactory(name="Leaks", parent=plumbing)
+    edited = ServiceFactory(category=leak, title="Leak fixing")
+    ServiceFactory(category=cleaning, title="Deep clean")
+    tree = selectors.category_tree()
+    pages = {
+        name: SearchFilters(category=tree.get(slug))
+        for name, slug in (
+            ("plumbing", plumbing.slug),
+            ("leaks", leak.slug),
+            ("cleaning", cleaning.slug),
+        )
+    }
+    for filters in pages.values():
+        selectors.browse_services(filters)
+    home_generation = catalog_cache.generation()
+
+    with committed():
+        update_service(service=edited, user=edited.provider.user, title="Leak repair")
+    _forget_local_copies()
+
+    assert catalog_cache.generation() == home_generation  # not featured: the home page stays
+    with django_assert_num_queries(0):
+        assert [s.title for s in selectors.browse_services(pages["cleaning"]).services] == [
+            "Deep clean"
+        ]
+    for name in ("plumbing", "leaks"):
+        assert [s.title for s in selectors.browse_services(pages[name]).services] == [
+            "Leak repair"
+        ], name
+
+
+def test_a_service_moved_to_another_category_leaves_the_old_one_too(committed):
+    plumbing, cleaning = CategoryFactory(name="Plumbing"), CategoryFactory(name="Cleaning")
+    moved = ServiceFactory(category=plumbing, title="Odd jobs")
+    tree = selectors.category_tree()
+    old, new = (
+        SearchFilters(category=tree.get(plumbing.slug)),
+        SearchFilters(category=tree.get(cleaning.slug)),
+    )
+    assert [s.title for s in selectors.browse_services(old).services] == ["Odd jobs"]
+    assert selectors.browse_services(new).services == []
+
+    with committed():
+        update_service(service=moved, user=moved.provider.user, category=cleaning)
+    _forget_local_copies()
+
+    assert selectors.browse_services(old).services == []
+    assert [s.title for s in selectors.browse_services(new).services] == ["Odd jobs"]
+
+
+def test_editing_a_featured_service_makes_the_home_page_stale(committed):
+    featured = ServiceFactory(is_featured=True)
+    before = catalog_cache.generation()
+
+    with committed():
+        update_service(service=featured, user=featured.provider.user, title="Renamed")
+
+    assert catalog_cache.generation() != before
