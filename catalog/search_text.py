@@ -17,7 +17,6 @@ def query_words(text: str) -> list[str]:
     return words((text or "")[:MAX_QUERY_LENGTH])[:MAX_QUERY_WORDS]
 
 
-def prefix_tsquery(query_words: list[str], *, whole=frozenset()) -> str:
-    """A raw tsquery matching every word as a prefix ("plumb" finds "plumbing"), except the
-    `whole` ones, matched as they are (after stemming)."""
-    return " & ".join(word if word in whole else f"{word}:*" for word in query_words)
+def prefix_tsquery(query_words: list[str]) -> str:
+    """A raw tsquery matching every word as a prefix ("plumb" finds "plumbing")."""
+    return " & ".join(f"{word}:*" for word in query_words)

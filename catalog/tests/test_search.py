@@ -312,17 +312,3 @@ def test_a_common_word_in_a_rare_category_is_taken_from_the_index_not_walked(
     assert calls == ["_every_match_by_index"]
     assert [s.title for s in in_category.services] == ["Pipe chimney sweep"]
     assert plain.count_is_capped
-
-
-def test_a_whole_word_is_matched_exactly_and_a_beginning_as_a_prefix():
-    ServiceFactory(title="Express delivery")
-    ServiceFactory(title="Plumbing repairs")
-    ServiceFactory(title="Plumber on call")
-
-    express, plumb = correct_query_words(["express"]), correct_query_words(["plumb"])
-
-    assert express.whole == {"express"} and express.tsquery() == "express"
-    assert plumb.whole == set() and plumb.tsquery() == "plumb:*"
-    assert titles(q="express") == ["Express delivery"]
-    assert sorted(titles(q="plumb")) == ["Plumber on call", "Plumbing repairs"]
-    assert titles(q="plumbing") == ["Plumbing repairs"]
