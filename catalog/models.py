@@ -59,6 +59,8 @@ SERVICE_FIELDS = (
 
 
 # What search filters listings on besides the text (see catalog.selectors.search_services).
+# The cities make an index entry longer with each city (4 bytes): a provider serves at most
+# accounts.conf MAX_CITIES_PER_PROVIDER, far below btree's 2,704-byte entry limit.
 LISTING_FILTER_COLUMNS = ("category", "pricing_type", "base_price", "city_ids")
 
 
@@ -125,7 +127,7 @@ class Service(models.Model):
             # filters in the index alone and reads a table row only for those that pass.
             models.Index(
                 fields=["-rating_average", "-review_count", "-id"],
-                name="service_listed_rating_idx",
+                name="service_rating_covering_idx",
                 condition=models.Q(is_listed=True),
                 include=LISTING_FILTER_COLUMNS,
             ),
@@ -154,7 +156,11 @@ class Service(models.Model):
                     fields=[prefix, *order],
                     name=f"service_{label}_{name}_idx",
                     condition=models.Q(is_listed=True),
-                    include=LISTING_FILTER_COLUMNS if name == "rating" else (),
+                    include=(
+                        tuple(c for c in LISTING_FILTER_COLUMNS if c != prefix)
+                        if name == "rating"
+                        else ()
+                    ),
                 )
                 for prefix, label in (("pricing_type", "pricing"), ("category", "category"))
                 for name, order in (
@@ -162,7 +168,6 @@ class Service(models.Model):
                     ("rating", ["-rating_average", "-review_count", "-id"]),
                     ("newest", ["-created_at", "-id"]),
                 )
-                if (label, name) != ("category", "price")  # service_listed_category_idx
             ),
         ]
         constraints = [

@@ -181,7 +181,7 @@ def _city_choices() -> list[tuple[str, str]]:
             SELECT 1 FROM {through} t JOIN {providers} p ON p.id = t.serviceproviderprofile_id
             WHERE t.city_id = c.id AND p.verification_status = %s LIMIT 1
         ) AS served
-        ORDER BY c.name
+        ORDER BY c.name, c.slug
         """,
         [VerificationStatus.VERIFIED],
     )
@@ -530,7 +530,9 @@ def search_services(filters: SearchFilters) -> SearchResults:
         matches = matches.filter(category_id__in=category_ids)
     if filters.city:
         city_id = City.objects.filter(slug=filters.city).values_list("pk", flat=True).first()
-        matches = matches.filter(city_ids__holds=city_id) if city_id else matches.none()
+        # An unknown city (renamed or removed since the page was served) holds no listing;
+        # 0 is no city's id, and unlike .none() it still makes SQL for the text search.
+        matches = matches.filter(city_ids__holds=city_id or 0)
     if filters.min_price is not None:
         matches = matches.filter(base_price__gte=filters.min_price)
     if filters.max_price is not None:

@@ -94,12 +94,21 @@ def _listed_condition(provider: ServiceProviderProfile) -> bool:
 
 
 def _cities_of(provider: ServiceProviderProfile) -> list[int]:
-    return list(provider.cities.values_list("pk", flat=True))
+    """The provider's cities, read under a lock on the provider's row.
+
+    A service being written and the provider's cities changing at the same moment would
+    otherwise leave the service with the old cities: its write read them before the change
+    committed, and the change's sync did not see the service yet. With both holding the
+    provider's row, the second reads (and updates) what the first committed."""
+    ServiceProviderProfile.objects.select_for_update().filter(pk=provider.pk).values("pk").first()
+    return sorted(provider.cities.values_list("pk", flat=True))
 
 
 def sync_provider_cities(*, provider: ServiceProviderProfile) -> None:
-    """Copy the cities a provider serves onto each of their services (what search filters on)."""
-    Service.objects.filter(provider=provider).update(city_ids=sorted(_cities_of(provider)))
+    """Copy the cities a provider serves onto each of their services (what search filters on);
+    only the rows that differ are written, so a profile saved unchanged rewrites nothing."""
+    cities = _cities_of(provider)
+    Service.objects.filter(provider=provider).exclude(city_ids=cities).update(city_ids=cities)
 
 
 @transaction.atomic
@@ -277,6 +286,9 @@ def update_service(*, service: Service, user: User, **fields) -> Service:
             raise SlugTaken("You already have a service with this slug.")
         service.slug = wanted
     service.is_listed = service.is_active and _listed_condition(service.provider)
+    # Read again: the whole row is saved, and the cities the instance was loaded with may
+    # have changed since.
+    service.city_ids = _cities_of(service.provider)
     service.full_clean()
     service.save()
     _after_write(service, was_in=was_in)

@@ -4,6 +4,7 @@ import json
 
 from django.db import models
 from django.db.models import Lookup
+from psycopg.types.numeric import Int4
 
 
 class IntegerSetField(models.Field):
@@ -26,8 +27,12 @@ class IntegerSetField(models.Field):
 
     def get_db_prep_value(self, value, connection, prepared=False):
         value = value if prepared else self.get_prep_value(value)
-        if value is None or connection.vendor == "postgresql":
-            return value
+        if value is None:
+            return None
+        if connection.vendor == "postgresql":
+            # Typed as integer[]: psycopg would send small numbers as smallint[], which
+            # PostgreSQL will not compare with the column.
+            return [Int4(item) for item in value]
         return json.dumps(value)
 
     def from_db_value(self, value, expression, connection):

@@ -91,3 +91,60 @@ class BtreeGistOnPostgres(BtreeGistExtension):
 
     def describe(self):
         return "Creates extension btree_gist on PostgreSQL"
+
+
+class AddIndexConcurrently(migrations.AddIndex):
+    """AddIndex that on PostgreSQL builds the index without blocking the table's writes
+    (CREATE INDEX CONCURRENTLY; the migration must say `atomic = False`), and elsewhere
+    creates it plainly, or not at all when `postgres_only` (a GIN index).
+
+    Django's own AddIndexConcurrently is PostgreSQL-only, and the embedded SQLite default
+    runs the same migrations."""
+
+    def __init__(self, model_name, index, *, postgres_only=False):
+        super().__init__(model_name, index)
+        self.postgres_only = postgres_only
+
+    def deconstruct(self):
+        _name, args, kwargs = super().deconstruct()
+        if self.postgres_only:
+            kwargs["postgres_only"] = True
+        return self.__class__.__qualname__, args, kwargs
+
+    def _run(self, schema_editor, model, method):
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        if schema_editor.connection.vendor == "postgresql":
+            getattr(schema_editor, method)(model, self.index, concurrently=True)
+        elif not self.postgres_only:
+            getattr(schema_editor, method)(model, self.index)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._run(schema_editor, to_state.apps.get_model(app_label, self.model_name), "add_index")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        self._run(schema_editor, model, "remove_index")
+
+
+class RemoveIndexConcurrently(migrations.RemoveIndex):
+    """RemoveIndex that on PostgreSQL drops without blocking reads (DROP INDEX CONCURRENTLY;
+    `atomic = False`), and elsewhere plainly."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(model, index, concurrently=True)
+        else:
+            schema_editor.remove_index(model, index)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        concurrently = schema_editor.connection.vendor == "postgresql"
+        schema_editor.add_index(model, index, **({"concurrently": True} if concurrently else {}))

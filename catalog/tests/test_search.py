@@ -107,10 +107,11 @@ def test_a_provider_who_starts_serving_a_city_is_found_there_and_not_after_leavi
     assert titles(city=austin.slug) == ["Moving help"]
 
 
-def test_an_unknown_city_finds_nothing():
+def test_an_unknown_city_finds_nothing_with_or_without_words():
     ServiceFactory(title="Moving help")
 
     assert titles(city="atlantis") == []
+    assert titles(q="moving", city="atlantis") == []  # was an EmptyResultSet: a 500
 
 
 def test_price_range_rating_and_pricing_type_filters():

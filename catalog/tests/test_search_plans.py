@@ -48,7 +48,12 @@ def listings():
             SELECT (%s::bigint[])[1 + n %% 10], (%s::bigint[])[1 + n %% 4],
                    w.title, 'listing-' || n, '', '',
                    CASE WHEN n %% 2 = 0 THEN 'HOURLY' ELSE 'FIXED' END,
-                   20 + (n * 37) %% 400, 'USD', 60, true, n %% 500 = 0,
+                   -- prices that sit with the category and the pricing type, as real ones
+                   -- do: it is what makes a walk in price order skip most of the table
+                   CASE WHEN n %% 4 = 3 THEN 500 + (n * 37) %% 400
+                        WHEN n %% 2 = 0 THEN 20 + (n * 37) %% 80
+                        ELSE 100 + (n * 37) %% 300 END,
+                   'USD', 60, true, n %% 500 = 0,
                    true, (300 + n %% 200) / 100.0, n %% 50, 0,
                    now() - n * interval '1 hour', now(),
                    ARRAY[(%s::int[])[1 + n %% 8], (%s::int[])[1 + (n / 8) %% 8]],
