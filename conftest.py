@@ -54,3 +54,16 @@ def _migrated_rows(request, django_db_blocker):
 
     with django_db_blocker.unblock():
         ensure_admin_group_permissions()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, and before it drops the test databases, close this process's
+    connection pools: a pool keeps idle connections open (DB_POOL_MIN_SIZE), which would
+    make DROP DATABASE fail with "being accessed by other users"."""
+    yield
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    for alias, pool in list(DatabaseWrapper._connection_pools.items()):
+        pool.close()
+        del DatabaseWrapper._connection_pools[alias]

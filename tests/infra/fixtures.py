@@ -5,6 +5,7 @@ when the process ends. Tests that use one live in a module of their own, so `--d
 loadfile` keeps them in one xdist worker and the service starts once per run.
 """
 
+import atexit
 import subprocess
 
 import dj_database_url
@@ -24,6 +25,8 @@ REPLICATED_DATABASE = "marketplace_replicated"
 def postgres_pair():
     """A running PostgreSQL 15 primary and its streaming replica (tests/infra/postgres_pair.py)."""
     pair = PostgresPair()
+    # Also when the process ends without tearing its fixtures down: no cluster outlives it.
+    atexit.register(pair.stop)
     try:
         pair.start()
         yield pair
@@ -116,6 +119,7 @@ def sentry_endpoint():
 def moto_server():
     """moto's S3-compatible server, running (tests/infra/moto.py)."""
     server = MotoServer()
+    atexit.register(server.stop)
     try:
         yield server.start()
     finally:

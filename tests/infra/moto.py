@@ -51,7 +51,7 @@ class MotoServer:
         return self
 
     def stop(self):
-        if self.process is not None:
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.log.close()
