@@ -14,7 +14,15 @@ from core.roles import ADMIN_GROUP_NAME
 
 # The apps whose data migrations grant the Admin group their permissions
 # (accounts/migrations/0002 and 0005, booking, catalog, notifications and reviews 0002).
-ADMIN_APP_LABELS = ("accounts", "account", "booking", "catalog", "notifications", "reviews")
+ADMIN_APP_LABELS = (
+    "accounts",
+    "account",
+    "booking",
+    "catalog",
+    "notifications",
+    "pages",
+    "reviews",
+)
 
 
 def ensure_admin_group_permissions() -> None:

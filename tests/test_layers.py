@@ -101,6 +101,10 @@ ALLOWED_STRING_ARROWS = {
     ("catalog", "reviews"): "service and provider pages show their reviews ({% review_list_for %})",
     ("booking", "reviews"): "a finished booking's page invites a review ({% review_invitation %})",
     ("marketplace", "bench"): "the benchmark's baseline view, mounted only with BENCH_BASELINE",
+    ("accounts", "pages"): "a new provider's dashboard shows their onboarding checklist "
+    "({% provider_checklist %})",
+    ("booking", "pages"): "My bookings marks jobs waiting for a review, by reviews' rule "
+    "({% awaiting_review %})",
 }
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 INCLUDE = re.compile(r"""include\(\s*["']([\w.]+)["']""")

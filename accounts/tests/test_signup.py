@@ -112,7 +112,7 @@ def test_email_link_verifies_and_logs_in(client, mailoutbox):
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [(Role.CUSTOMER, "accounts:dashboard"), (Role.PROVIDER, "accounts:provider_profile")],
+    [(Role.CUSTOMER, "pages:welcome"), (Role.PROVIDER, "accounts:provider_profile")],
 )
 def test_confirming_the_email_lands_a_new_provider_on_the_business_profile(
     client, mailoutbox, role, landing

@@ -312,10 +312,12 @@ def test_every_change_is_announced_once_and_only_after_commit(
             booking=booking, to_status=S.CONFIRMED, by=service.provider.user
         )
 
-    # One notification per change, to the other side: the request to the provider, the
-    # confirmation to the customer; the refused change notified nobody.
+    # One notification per change, to the other side (and the customer's receipt of their
+    # own request): the request to the provider, the confirmation to the customer; the
+    # refused change notified nobody.
     assert [(n.recipient, n.kind) for n in Notification.objects.order_by("pk")] == [
         (service.provider.user, NotificationKind.BOOKING_REQUESTED),
+        (booking.customer, NotificationKind.BOOKING_REQUEST_SENT),
         (booking.customer, NotificationKind.BOOKING_CONFIRMED),
     ]
     assert [r.getMessage() for r in caplog.records if r.name == "booking.services"] == [

@@ -267,3 +267,16 @@ def test_provider_page_query_count_is_constant(client, count, django_assert_num_
 
     with django_assert_num_queries(3):  # provider, their cities, their services
         client.get(provider.get_absolute_url())
+
+
+def test_the_searched_city_travels_from_a_result_to_the_booking_steps(client):
+    austin = CityFactory(name="Austin")
+    provider = ProviderFactory().provider_profile
+    provider.cities.add(austin)
+    service = ServiceFactory(provider=provider, title="Leak repair")
+
+    results = client.get(SEARCH, {"city": austin.slug}).content.decode()
+    page = client.get(service.get_absolute_url(), {"city": austin.slug}).content.decode()
+
+    assert f'href="{service.get_absolute_url()}?city={austin.slug}"' in results
+    assert f'href="{reverse("booking:book_date", args=[service.pk])}?city={austin.slug}"' in page
