@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from . import services
-from .forms import VerificationWithoutApplicationReasonForm
+from .forms import VerificationWithoutApplicationReasonForm, cities_within_limit
 from .models import (
     STAFF_ROLES,
     City,
@@ -137,6 +137,9 @@ class GuardedEmailAddressAdmin(EmailAddressAdmin):
 
 
 class ProviderProfileAdminForm(forms.ModelForm):
+    def clean_cities(self):
+        return cities_within_limit(self.cleaned_data["cities"])
+
     class Meta:
         model = ServiceProviderProfile
         # Verification is decided with the actions below, through the service, never edited.

@@ -10,6 +10,7 @@ from .documents import (
     megabytes,
     validate_insurance_expiry,
 )
+from .limits import MAX_CITIES_PER_PROVIDER, TOO_MANY_CITIES
 from .models import City, Role, ServiceProviderProfile, User, UserProfile
 from .phone import PHONE_INPUT_MAX_LENGTH, normalize_phone
 
@@ -108,6 +109,15 @@ class ProviderProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_name"].required = True
+
+    def clean_cities(self):
+        return cities_within_limit(self.cleaned_data["cities"])
+
+
+def cities_within_limit(cities):
+    if len(cities) > MAX_CITIES_PER_PROVIDER:
+        raise forms.ValidationError(TOO_MANY_CITIES)
+    return cities
 
 
 class MultipleFileInput(forms.FileInput):

@@ -36,6 +36,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from .documents import inspect_documents, validate_insurance_expiry
+from .limits import MAX_CITIES_PER_PROVIDER, TOO_MANY_CITIES
 from .models import (
     SELF_SERVICE_ROLES,
     DocumentKind,
@@ -305,6 +306,9 @@ def update_provider_profile(*, user: User, fields: dict, cities) -> ServiceProvi
     """Save a provider's business profile; only providers have one."""
     if not user.is_provider:
         raise AccountError("Only providers have a business profile.")
+    cities = list(cities)
+    if len(cities) > MAX_CITIES_PER_PROVIDER:
+        raise InvalidInput(TOO_MANY_CITIES, field="cities")
     profile = user.provider_profile
     for name, value in fields.items():
         setattr(profile, name, value)

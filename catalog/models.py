@@ -60,7 +60,7 @@ SERVICE_FIELDS = (
 
 # What search filters listings on besides the text (see catalog.selectors.search_services).
 # The cities make an index entry longer with each city (4 bytes): a provider serves at most
-# accounts.conf MAX_CITIES_PER_PROVIDER, far below btree's 2,704-byte entry limit.
+# accounts.limits.MAX_CITIES_PER_PROVIDER, far below btree's 2,704-byte entry limit.
 LISTING_FILTER_COLUMNS = ("category", "pricing_type", "base_price", "city_ids")
 
 

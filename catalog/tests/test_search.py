@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from accounts.limits import MAX_CITIES_PER_PROVIDER
 from accounts.services import update_provider_profile
 from accounts.tests.factories import CityFactory, ProviderFactory
 from catalog import selectors
@@ -17,6 +18,7 @@ from catalog.selectors import (
     correct_query_words,
     search_services,
 )
+from core.errors import InvalidInput
 
 from .factories import CategoryFactory, ServiceFactory
 
@@ -313,3 +315,17 @@ def test_a_common_word_in_a_rare_category_is_taken_from_the_index_not_walked(
     assert calls == ["_every_match_by_index"]
     assert [s.title for s in in_category.services] == ["Pipe chimney sweep"]
     assert plain.count_is_capped
+
+
+def test_a_provider_may_serve_up_to_fifty_cities_and_more_is_refused_by_name():
+    cities = [CityFactory(name=f"Place {n}") for n in range(MAX_CITIES_PER_PROVIDER + 1)]
+    provider = ProviderFactory().provider_profile
+    ServiceFactory(provider=provider, title="Moving help")
+
+    update_provider_profile(user=provider.user, fields={}, cities=cities[:-1])
+    with pytest.raises(InvalidInput) as refused:
+        update_provider_profile(user=provider.user, fields={}, cities=cities)
+
+    assert refused.value.errors == {"cities": ["Choose at most 50 cities."]}
+    assert provider.cities.count() == MAX_CITIES_PER_PROVIDER
+    assert titles(city=cities[0].slug) == ["Moving help"]
