@@ -62,8 +62,11 @@ def django_db_setup(django_db_setup):
     connection pools: a pool keeps idle connections open (DB_POOL_MIN_SIZE), which would
     make DROP DATABASE fail with "being accessed by other users"."""
     yield
+    import gc
+
     from django.db.backends.postgresql.base import DatabaseWrapper
 
+    gc.collect()  # connections of finished threads, still in reference cycles, close now
     for alias, pool in list(DatabaseWrapper._connection_pools.items()):
         pool.close()
         del DatabaseWrapper._connection_pools[alias]
