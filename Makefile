@@ -13,9 +13,9 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 BENCH_ENV = DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=true \
-	HUEY_NAME=marketplace-bench
-# Listings to seed: a million for the search benchmark, 100,000 for the quicker load benchmark.
-bench-search: SCALE ?= 1000000
+	HUEY_NAME=marketplace-bench CACHE_KEY_PREFIX="mp-$(notdir $(BENCH_DATABASE_URL))"
+# Listings: the search benchmark at three scales (a database each), 100,000 for the load one.
+bench-search: SCALES ?= 10000,100000,1000000
 bench: SCALE ?= 100000
 
 .PHONY: help install run test coverage lint format check-services bench-search bench screenshots
@@ -26,7 +26,7 @@ help:
 	@echo "make coverage  the whole suite with coverage, then the report of what it did not run"
 	@echo "make lint   ruff check and format check"
 	@echo "make screenshots  PNGs of the main pages on a phone and a desktop into docs/screenshots/"
-	@echo "make bench-search  seed SCALE listings (default 1,000,000) and time the search query mix"
+	@echo "make bench-search  seed and time the search matrix at SCALES listings (default 10,000, 100,000, 1,000,000) and compare how p95 grows"
 	@echo "make bench  seed SCALE listings (default 100,000), load-test every page under gunicorn"
 
 install:
@@ -37,7 +37,7 @@ install:
 # Seeding sends its emails itself (HUEY_IMMEDIATE), before the consumer starts.
 run: install
 	@$(PY) manage.py migrate --noinput -v0
-	@HUEY_IMMEDIATE=true $(PY) manage.py seed_demo --if-empty
+	@SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HUEY_IMMEDIATE=true $(PY) manage.py seed_demo --if-empty
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 check-services: install node_modules/.installed
@@ -77,11 +77,9 @@ format: install
 
 bench-search: install
 	@$(BENCH_ENV) $(PY) scripts/check_services.py
-	@$(BENCH_ENV) $(PY) scripts/create_database.py
-	@$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
-	@$(BENCH_ENV) $(PY) manage.py seed_demo --scale $(SCALE)
-	@mkdir -p bench/results
-	@$(BENCH_ENV) $(PY) manage.py bench_search --json bench/results/search-$(SCALE).json
+	@SCALES="$(SCALES)" BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_REDIS_URL="$(BENCH_REDIS_URL)" \
+		BENCH_DATABASE_URL_1000000="$(or $(BENCH_DATABASE_URL_1000000),$(BENCH_DATABASE_URL))" \
+		$(PY) scripts/bench-search
 
 # A few minutes: gunicorn with production settings on loopback, wrk row by row (see README).
 bench: install

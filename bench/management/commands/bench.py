@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
 from bench import cached_rows, fixtures, report, workload
+from bench.connections import ConnectionSampler
 from bench.postgres_settings import describe, server_settings
 from bench.server import Gunicorn, production_environment, session_cookie
 from catalog.models import Service
@@ -132,17 +133,24 @@ class Command(BaseCommand):
         log_path = Path(self.options["server_log"] or work / "gunicorn.log")
         self.server = self.make_server(client, log_path)
         listed = self.describe_run()
+        # PostgreSQL connections held during and after the run (this command's own count in
+        # before, peak and after alike): with the pool (the default) and DB_POOL=false.
+        sampler = ConnectionSampler(os.environ["DATABASE_URL"])
         try:
-            self.server.start()
-            results = self.measure_rows(rows, files, client.email, password)
-            self.add_booking_queries(results, client.email, password)
+            with sampler:
+                self.server.start()
+                results = self.measure_rows(rows, files, client.email, password)
+                self.add_booking_queries(results, client.email, password)
             memory = self.server.worker_memory()
         finally:
             self.server.stop()
+        connections_held = sampler.figures()
         server_errors = sum('"level": "ERROR"' in line for line in log_path.open())
         checks = self.print_report(results, memory, server_errors)
+        self.stdout.write(connections_held.describe())
         self.save(
             results,
+            connections=connections_held,
             started_at=started_at,
             listed=listed,
             memory=memory,
@@ -307,7 +315,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Targets ({stated}):\n" + report.format_targets(checks))
         return checks
 
-    def save(self, results, *, started_at, listed, memory, server_errors, checks) -> None:
+    def save(
+        self, results, *, started_at, listed, memory, server_errors, checks, connections
+    ) -> None:
         """The run as one JSON document under --output-dir."""
         options = self.options
         document = report.run_document(
@@ -338,6 +348,7 @@ class Command(BaseCommand):
         output_dir = Path(options["output_dir"])
         output_dir.mkdir(parents=True, exist_ok=True)
         path = output_dir / f"bench-{options['scale']}-{started_at:%Y%m%dT%H%M%SZ}.json"
+        document["connections"] = connections.as_dict()
         path.write_text(json.dumps(document, indent=2) + "\n")
         self.stdout.write(f"\nWritten to {path}")
 
