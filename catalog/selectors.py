@@ -515,6 +515,11 @@ def _text_matches(
         # Sized from the lower bound, so an overestimated share doesn't shrink it.
         window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / max(query.share_floor, 1e-9))
         window = min(window, 3 * MAX_WALK, int(query.listings * passing * MAX_WALK_SHARE))
+        if len(query.words) > 1:
+            # The rarest word's share only bounds how often all the words meet: two common
+            # words may rarely share a listing ("level prep"). Past twice the lookups the
+            # rarest word alone would need, the index is the better bet.
+            window = min(window, int(2 * looked_up))
         ids, count = _walk_rating_index(matches, query.words, max(window, COUNT_CAP + 1), sort)
         if count > COUNT_CAP:
             return ids, count
