@@ -66,6 +66,20 @@ def _forget(scope: str) -> None:
             _remembered.pop(name, None)
 
 
+def _started(key: str) -> int:
+    """A generation that is missing (evicted, cleared, never set) started afresh: the number
+    another process started first, if one did."""
+    cache.add(key, _fresh_generation(), timeout=None)
+    return cache.get(key) or _fresh_generation()
+
+
+def _increment(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted: any fresh number is a new generation
+        cache.set(key, _fresh_generation(), timeout=None)
+
+
 def _read_generations() -> dict[str, int]:
     found = cache.get_many(list(_GENERATION_KEYS.values()))
     values = {}
@@ -74,8 +88,7 @@ def _read_generations() -> dict[str, int]:
         if value is None:
             # Evicted or cleared: nothing this process remembers of it can be trusted either.
             _forget(scope)
-            cache.add(key, _fresh_generation(), timeout=None)
-            value = cache.get(key) or _fresh_generation()
+            value = _started(key)
         values[scope] = value
     return values
 
@@ -162,11 +175,7 @@ def generational_key(name: str, scope: str = LISTINGS) -> str:
 
 def _bump(scope: str = LISTINGS):
     _request.generations = None
-    key = _GENERATION_KEYS[scope]
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted: any fresh number is a new generation
-        cache.set(key, _fresh_generation(), timeout=None)
+    _increment(_GENERATION_KEYS[scope])
 
 
 def invalidate_listings():
@@ -186,8 +195,7 @@ def category_generation(root_id: int) -> int:
     key = _category_generation_key(root_id)
     value = cache.get(key)
     if value is None:
-        cache.add(key, _fresh_generation(), timeout=None)
-        value = cache.get(key) or _fresh_generation()
+        value = _started(key)
     if getattr(_request, "active", False):
         _request.categories = seen | {root_id: value}
     return value
@@ -203,11 +211,7 @@ def invalidate_category_pages(category_ids, *, root_of: Callable[[int], int | No
     def bump():
         _request.categories = None
         for root_id in sorted({root_of(pk) for pk in ids} - {None}):
-            key = _category_generation_key(root_id)
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted: any fresh number is a new generation
-                cache.set(key, _fresh_generation(), timeout=None)
+            _increment(_category_generation_key(root_id))
 
     if ids:
         transaction.on_commit(bump)
