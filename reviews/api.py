@@ -82,15 +82,7 @@ def list_service_reviews(request, service_id: int, filters: Query[ReviewListIn])
     service = get_object_or_404(
         catalog_selectors.public_services().select_related("rating_summary"), pk=service_id
     )
-    reviews = selectors.review_list(service=service, sort=filters.ordering, page=filters.page)
-    page = reviews.page
-    return paginated(
-        request,
-        page=filters.page,
-        num_pages=page.paginator.num_pages,
-        count=page.paginator.count,
-        results=list(page.object_list),
-    )
+    return _review_page(request, filters, service=service)
 
 
 # --- A provider's public profile -----------------------------------------------------
@@ -108,8 +100,9 @@ def _public_provider(slug: str) -> ServiceProviderProfile:
     )
 
 
-def _review_page(request, provider, filters: ReviewListIn) -> dict:
-    reviews = selectors.review_list(provider=provider, sort=filters.ordering, page=filters.page)
+def _review_page(request, filters: ReviewListIn, **reviewed) -> dict:
+    """One page of the reviews of a service or a provider (`reviewed`), as the API lists them."""
+    reviews = selectors.review_list(**reviewed, sort=filters.ordering, page=filters.page)
     page = reviews.page
     return paginated(
         request,
@@ -136,7 +129,7 @@ def provider_profile(request, slug: str):
     for service in provider.listed_services:
         service.provider = provider
     provider.services_shown = provider.listed_services[:PROVIDER_SERVICES_SHOWN]
-    first_page = _review_page(request, provider, ReviewListIn())
+    first_page = _review_page(request, ReviewListIn(), provider=provider)
     if first_page["next"]:
         first_page["next"] = request.build_absolute_uri(
             reverse("api:list_provider_reviews", kwargs={"slug": slug}) + "?page=2"
@@ -161,4 +154,4 @@ def list_provider_reviews(request, slug: str, filters: Query[ReviewListIn]):
         slug=slug,
         verification_status=VerificationStatus.VERIFIED,
     )
-    return _review_page(request, provider, filters)
+    return _review_page(request, filters, provider=provider)
