@@ -28,7 +28,7 @@ from catalog.selectors import public_services
 from core.api import idempotency
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
-from core.api.pagination import PageIn, paginated, paginated_queryset
+from core.api.pagination import PageIn, paginated_queryset
 from core.ratelimit import rate_limit
 
 from . import ics, local_time, selectors, services
@@ -294,15 +294,7 @@ def list_bookings(request, filters: Query[BookingFiltersIn]):
     bookings = selectors.booking_list(
         user=request.user, status=filters.status, upcoming=filters.upcoming
     )
-    page = filters.page or 1
-    count = bookings.count()
-    return paginated(
-        request,
-        page=page,
-        num_pages=max(1, -(-count // PAGE_SIZE)),
-        count=count,
-        results=bookings[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-    )
+    return paginated_queryset(request, bookings, page=filters.page or 1, page_size=PAGE_SIZE)
 
 
 @router.get(
