@@ -93,6 +93,17 @@ class BtreeGistOnPostgres(BtreeGistExtension):
         return "Creates extension btree_gist on PostgreSQL"
 
 
+def _change_index(operation, schema_editor, model, index, method, *, postgres_only=False):
+    """`schema_editor.<method>(model, index)`: CONCURRENTLY on PostgreSQL, plainly elsewhere
+    (or not at all when `postgres_only`)."""
+    if not operation.allow_migrate_model(schema_editor.connection.alias, model):
+        return
+    if schema_editor.connection.vendor == "postgresql":
+        getattr(schema_editor, method)(model, index, concurrently=True)
+    elif not postgres_only:
+        getattr(schema_editor, method)(model, index)
+
+
 class AddIndexConcurrently(migrations.AddIndex):
     """AddIndex that on PostgreSQL builds the index without blocking the table's writes
     (CREATE INDEX CONCURRENTLY; the migration must say `atomic = False`), and elsewhere
@@ -112,12 +123,9 @@ class AddIndexConcurrently(migrations.AddIndex):
         return self.__class__.__qualname__, args, kwargs
 
     def _run(self, schema_editor, model, method):
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if schema_editor.connection.vendor == "postgresql":
-            getattr(schema_editor, method)(model, self.index, concurrently=True)
-        elif not self.postgres_only:
-            getattr(schema_editor, method)(model, self.index)
+        _change_index(
+            self, schema_editor, model, self.index, method, postgres_only=self.postgres_only
+        )
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._run(schema_editor, to_state.apps.get_model(app_label, self.model_name), "add_index")
@@ -131,20 +139,13 @@ class RemoveIndexConcurrently(migrations.RemoveIndex):
     """RemoveIndex that on PostgreSQL drops without blocking reads (DROP INDEX CONCURRENTLY;
     `atomic = False`), and elsewhere plainly."""
 
+    def _run(self, schema_editor, state, app_label, method):
+        model = state.apps.get_model(app_label, self.model_name)
+        index = state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        _change_index(self, schema_editor, model, index, method)
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, index, concurrently=True)
-        else:
-            schema_editor.remove_index(model, index)
+        self._run(schema_editor, from_state, app_label, "remove_index")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-        concurrently = schema_editor.connection.vendor == "postgresql"
-        schema_editor.add_index(model, index, **({"concurrently": True} if concurrently else {}))
+        self._run(schema_editor, to_state, app_label, "add_index")
