@@ -250,6 +250,8 @@ class Booking(models.Model):
     pricing_type = models.CharField(max_length=8, choices=PricingType)
     currency = models.CharField(max_length=3)
     estimated_total = models.DecimalField(max_digits=12, decimal_places=2)
+    # `Q-…` when the price comes from an accepted quote (quotes app), blank otherwise.
+    quote_reference = models.CharField(max_length=12, blank=True, default="", editable=False)
 
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

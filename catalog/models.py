@@ -40,6 +40,9 @@ class ServiceCategory(models.Model):
 class PricingType(models.TextChoices):
     HOURLY = "HOURLY", "Per hour"
     FIXED = "FIXED", "Fixed price"
+    # Price on quote: never booked at base_price (an indicative "from" price, kept so price
+    # filters and sorts keep working); customers send a quote request instead (quotes app).
+    QUOTE = "QUOTE", "Price on quote"
 
 
 # What a provider sets on their service (the dashboard's and the API's form, in the order
@@ -86,6 +89,8 @@ class Service(models.Model):
         validators=[MinValueValidator(15), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
     is_active = models.BooleanField(default=True)
+    # A priced service that also takes quote requests; a QUOTE service always does.
+    offers_quotes = models.BooleanField(default=False)
     is_featured = models.BooleanField(default=False)
     # Active and offered by a verified provider: what customers may see. Kept by
     # catalog.services so public queries never join the provider table.
@@ -190,6 +195,15 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:service_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_quote_only(self) -> bool:
+        """Price on quote: booked only by accepting a quote, never at its base price."""
+        return self.pricing_type == PricingType.QUOTE
+
+    @property
+    def takes_quote_requests(self) -> bool:
+        return self.is_quote_only or self.offers_quotes
 
 
 class SearchTerm(models.Model):

@@ -233,7 +233,7 @@ def test_empty_filters_are_ignored(client):
         ({"category": "999999"}, "category", "Unknown category “999999”"),
         ({"city": "atlantis"}, "city", "Unknown city “atlantis”"),
         ({"min_rating": "11"}, "min_rating", "Input should be '3', '4' or '4.5'"),
-        ({"pricing_type": "FREE"}, "pricing_type", "Input should be 'HOURLY' or 'FIXED'"),
+        ({"pricing_type": "FREE"}, "pricing_type", "Input should be 'HOURLY', 'FIXED' or 'QUOTE'"),
         ({"ordering": "random"}, "ordering", "Input should be 'relevance', 'rating'"),
         ({"page": "99999"}, "page", "less than or equal to 50"),
         ({"page": "abc"}, "page", "valid integer"),

@@ -124,7 +124,7 @@ def test_unverified_providers_are_told_why_they_cannot_create(client, status, me
         ({"currency": "U$D"}, "currency", "three-letter ISO 4217 code"),
         ({"category": 999999}, "category", "Select a valid choice."),
         ({"category": "plumbing"}, "category", "valid integer"),
-        ({"pricing_type": "DAILY"}, "pricing_type", "'HOURLY' or 'FIXED'"),
+        ({"pricing_type": "DAILY"}, "pricing_type", "'HOURLY', 'FIXED' or 'QUOTE'"),
         ({"slug": "Not a slug!"}, "slug", "Enter a valid “slug”"),
         ({"title": ""}, "title", "This field is required."),
         ({"title": "x" * 10_000}, "title", "at most 120 characters"),
