@@ -15,6 +15,7 @@ skeleton, `_claim_slot`.
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from functools import partial
 from itertools import pairwise
 
@@ -641,13 +642,42 @@ def _reference_taken(error: IntegrityError) -> bool:
     return "booking_reference" in (_violated_constraint(error) or "")
 
 
-def _check_may_book(customer, service: Service) -> None:
+@dataclass(frozen=True)
+class QuotedPrice:
+    """The price snapshot of an accepted quote (quotes app), booked instead of the service's
+    own price: `base_price` is the fixed price (FIXED) or the rate per hour (HOURLY)."""
+
+    reference: str
+    pricing_type: str
+    base_price: Decimal
+    currency: str
+    estimated_total: Decimal
+    duration_minutes: int
+
+
+QUOTE_ONLY_MESSAGE = "This service is priced on quote: request a quote, then book by accepting it."
+
+
+def _check_may_book(customer, service: Service, quoted: QuotedPrice | None = None) -> None:
     if not customer.is_customer:
         raise NotYours("Only customer accounts can book services.")
     if not service.is_active:
         raise BookingError("This service is no longer offered.", field="service")
     if not service.provider.is_verified:
         raise BookingError("This provider isn't taking bookings yet.", field="service")
+    if service.is_quote_only and quoted is None:
+        raise BookingError(QUOTE_ONLY_MESSAGE, field="service")
+
+
+def _clean_quoted_duration(quoted: QuotedPrice) -> int:
+    minutes = quoted.duration_minutes
+    if minutes % DURATION_STEP_MINUTES or not 15 <= minutes <= MAX_DURATION_MINUTES:
+        raise BookingError(
+            f"A quoted job lasts 15 minutes to {MAX_DURATION_MINUTES // 60} hours, in steps "
+            f"of {DURATION_STEP_MINUTES} minutes.",
+            field="estimated_duration_minutes",
+        )
+    return minutes
 
 
 def _clean_request(
@@ -694,11 +724,36 @@ def _clean_request(
 
 
 def _insert_request(
-    finder: selectors.SlotFinder, starts_at, *, customer, duration_minutes: int, now, **typed
+    finder: selectors.SlotFinder,
+    starts_at,
+    *,
+    customer,
+    duration_minutes: int,
+    now,
+    quoted: QuotedPrice | None = None,
+    **typed,
 ) -> Booking:
-    """Save a PENDING request at `starts_at` with the service's price snapshot, on the terms
-    of the finder's locked schedule, with its first history row."""
+    """Save a PENDING request at `starts_at` with the service's price snapshot (or the
+    accepted quote's), on the terms of the finder's locked schedule, with its first history
+    row."""
     service, schedule = finder.service, finder.schedule
+    if quoted is None:
+        price = {
+            "base_price": service.base_price,
+            "pricing_type": service.pricing_type,
+            "currency": service.currency,
+            "estimated_total": selectors.estimate_total(
+                service=service, duration_minutes=duration_minutes
+            ),
+        }
+    else:
+        price = {
+            "base_price": quoted.base_price,
+            "pricing_type": quoted.pricing_type,
+            "currency": quoted.currency,
+            "estimated_total": quoted.estimated_total,
+            "quote_reference": quoted.reference,
+        }
     booking = Booking(
         booking_reference=_new_reference(),
         customer=customer,
@@ -710,12 +765,7 @@ def _insert_request(
         estimated_duration_minutes=duration_minutes,
         cancellation_free_hours=schedule.cancellation_free_hours,
         # What the customer agrees to pay, whatever the service costs later.
-        base_price=service.base_price,
-        pricing_type=service.pricing_type,
-        currency=service.currency,
-        estimated_total=selectors.estimate_total(
-            service=service, duration_minutes=duration_minutes
-        ),
+        **price,
         **typed,
     )
     _place(booking, starts_at, finder.duration, schedule)
@@ -739,20 +789,27 @@ def create_booking(
     estimated_duration_minutes: int | None = None,
     now: datetime | None = None,
     idempotency=None,
+    quoted_price: QuotedPrice | None = None,
 ) -> Booking:
     """Request `service` at `starts_at` (one of its free slots) as a PENDING booking with a
     price snapshot, or raise: SlotTaken (with the next free slots) if someone was faster,
     NotAllowed if `customer` is not a customer, BookingError for anything else.
+
+    `quoted_price` books at an accepted quote's price and duration (the only way to book a
+    price-on-quote service); the caller holds the quote's lock, so a quote books once.
 
     `idempotency` (core.api.idempotency.IdempotentRequest, from the API) claims its key once
     the provider's schedule is locked and stores its answer before the booking commits, so
     a request sent twice books once; its `claim` raises Replayed for a key already used.
     `now` is for demo data and tests; pages and the API leave it out.
     """
-    _check_may_book(customer, service)
+    _check_may_book(customer, service, quoted_price)
     if timezone.is_naive(starts_at):
         raise ValueError("starts_at must be an aware datetime.")
-    duration = _clean_duration(service, estimated_duration_minutes)
+    if quoted_price is None:
+        duration = _clean_duration(service, estimated_duration_minutes)
+    else:
+        duration = _clean_quoted_duration(quoted_price)
     typed = _clean_request(
         service.provider,
         address=service_address,
@@ -770,7 +827,13 @@ def create_booking(
 
     def write(finder):
         booking = _insert_request(
-            finder, starts_at, customer=customer, duration_minutes=duration, now=now, **typed
+            finder,
+            starts_at,
+            customer=customer,
+            duration_minutes=duration,
+            now=now,
+            quoted=quoted_price,
+            **typed,
         )
         if idempotency is not None:
             idempotency.complete(booking)

@@ -69,6 +69,16 @@ def _bookable_service(pk):
     return get_object_or_404(public_services(), pk=pk)
 
 
+def _quote_only(request, service):
+    """A price-on-quote service is never booked through the steps: back to its page, which
+    offers "Request a quote", saying why."""
+    messages.info(request, services.QUOTE_ONLY_MESSAGE)
+    url = service.get_absolute_url() + "#request-quote"
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
 def _today(service):
     return timezone.now().astimezone(selectors.schedule_for(service.provider).zone).date()
 
@@ -88,6 +98,8 @@ def _remember_searched_city(request, service):
 @vary_on_headers("HX-Request")
 def book_date(request, service_pk):
     service = _bookable_service(service_pk)
+    if service.is_quote_only:
+        return _quote_only(request, service)
     _not_for_other_roles(request)
     _remember_searched_city(request, service)
     start = _today(service)
@@ -109,6 +121,8 @@ def book_date(request, service_pk):
 @vary_on_headers("HX-Request")
 def book_time(request, service_pk):
     service = _bookable_service(service_pk)
+    if service.is_quote_only:
+        return _quote_only(request, service)
     _not_for_other_roles(request)
     day = parse_date(request.GET.get("date"))
     if day is None:
@@ -190,6 +204,8 @@ def _details_form(request, service, data=None):
 @vary_on_headers("HX-Request")
 def book_details(request, service_pk):
     service = _bookable_service(service_pk)
+    if service.is_quote_only:
+        return _quote_only(request, service)
     refused = _customer_only(request)
     if refused:
         return refused
@@ -256,6 +272,8 @@ def _review_page(request, service, *, problem=None, next_slots=(), status=200):
 @vary_on_headers("HX-Request")
 def book_review(request, service_pk):
     service = _bookable_service(service_pk)
+    if service.is_quote_only:
+        return _quote_only(request, service)
     refused = _customer_only(request)
     if refused:
         return refused
