@@ -20,6 +20,14 @@ class NotificationKind(models.TextChoices):
     VERIFICATION_APPROVED = "VERIFICATION_APPROVED", "Verification approved"
     VERIFICATION_REJECTED = "VERIFICATION_REJECTED", "Verification rejected"
     CONTACT_MESSAGE = "CONTACT_MESSAGE", "Message from the contact form"
+    # Quotes (#22): each change the other side should know about.
+    QUOTE_REQUESTED = "QUOTE_REQUESTED", "Quote request received"
+    QUOTE_SENT = "QUOTE_SENT", "Quote received"
+    QUOTE_CHANGED = "QUOTE_CHANGED", "Quote changed"
+    QUOTE_ACCEPTED = "QUOTE_ACCEPTED", "Quote accepted"
+    QUOTE_DECLINED = "QUOTE_DECLINED", "Quote request declined"
+    QUOTE_WITHDRAWN = "QUOTE_WITHDRAWN", "Quote withdrawn"
+    QUOTE_EXPIRED = "QUOTE_EXPIRED", "Quote expired"
 
 
 # Emails a user may switch off in their profile (field on UserProfile); all others always go.
