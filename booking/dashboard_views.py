@@ -116,44 +116,53 @@ def _pager(page, url_for) -> dict | None:
 
 @provider_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def availability(request):
     provider = request.user.provider_profile
     schedule = services.ensure_schedule(provider=provider)
-    hours = {f"day_{day}": [] for day in range(7)}
-    for row in provider.weekly_availability.order_by("weekday", "start_time"):
-        hours[f"day_{row.weekday}"].append(f"{row.start_time:%H:%M}-{row.end_time:%H:%M}")
+    sent = request.POST.get("form") if request.method == "POST" else None
     settings_form = ScheduleSettingsForm(
-        request.POST if request.POST.get("form") == "settings" else None,
+        request.POST if sent == "settings" else None,
         initial={name: getattr(schedule, name) for name in ScheduleSettingsForm.base_fields},
         prefix="settings",
+        city_zones=provider.cities.values_list("time_zone", flat=True),
     )
     hours_form = WeeklyHoursForm(
-        request.POST if request.POST.get("form") == "hours" else None,
-        initial={name: ", ".join(value) for name, value in hours.items()},
-        prefix="hours",
+        request.POST if sent == "hours" else None,
+        intervals=provider.weekly_availability.order_by("weekday", "start_time").values_list(
+            "weekday", "start_time", "end_time"
+        ),
     )
-    time_off_form = TimeOffForm(
-        request.POST if request.POST.get("form") == "time_off" else None, prefix="time_off"
-    )
-    if request.method == "POST":
+    time_off_form = TimeOffForm(request.POST if sent == "time_off" else None, prefix="time_off")
+    status = 200
+    if sent == "hours" and not hours_form.wants_save:
+        # Add or remove a row, copy Monday: the same form again, changed, nothing saved.
+        hours_form.apply_action()
+    elif request.method == "POST":
         saved = _save_availability(request, provider, settings_form, hours_form, time_off_form)
         if saved:
             messages.success(request, saved)
-            return redirect("booking:availability")
-    return render(
-        request,
-        "booking/availability.html",
-        {
-            "schedule": schedule,
-            "settings_form": settings_form,
-            "hours_form": hours_form,
-            "time_off_form": time_off_form,
-            "time_off": provider.time_off.filter(end_date__gte=timezone.now().date()).order_by(
-                "start_date"
-            ),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+            if request.htmx and sent == "hours":
+                hours_form = WeeklyHoursForm(
+                    intervals=provider.weekly_availability.values_list(
+                        "weekday", "start_time", "end_time"
+                    )
+                )
+            else:
+                return redirect("booking:availability")
+        else:
+            status = 400
+    context = {"schedule": schedule, "hours_form": hours_form}
+    if request.htmx and sent == "hours":
+        return render(request, "booking/availability.html#hours-form", context, status=status)
+    context |= {
+        "settings_form": settings_form,
+        "time_off_form": time_off_form,
+        "time_off": provider.time_off.filter(end_date__gte=timezone.now().date()).order_by(
+            "start_date"
+        ),
+    }
+    return render(request, "booking/availability.html", context, status=status)
 
 
 def _save_availability(request, provider, settings_form, hours_form, time_off_form):
@@ -167,7 +176,7 @@ def _save_availability(request, provider, settings_form, hours_form, time_off_fo
         "hours": (
             hours_form,
             lambda data: services.set_weekly_availability(
-                provider=provider, intervals=data["intervals"]
+                provider=provider, intervals=hours_form.intervals
             ),
             "Weekly hours saved.",
         ),
@@ -180,9 +189,12 @@ def _save_availability(request, provider, settings_form, hours_form, time_off_fo
     if form is None or not form.is_valid():
         return None
     try:
-        save(form.cleaned_data)
+        save(getattr(form, "cleaned_data", None))
     except services.BookingError as error:
-        add_domain_error(form, error)
+        if form is hours_form:
+            hours_form.add_domain_error(error)
+        else:
+            add_domain_error(form, error)
         return None
     return message
 

@@ -437,6 +437,38 @@ def update_schedule_settings(
     return schedule
 
 
+def weekly_hours_problems(intervals) -> list[tuple[int, str]]:
+    """What is wrong with weekly hours given as (weekday, start_time, end_time): a list of
+    (position in `intervals`, message), empty when they may be saved. A reversed interval is
+    named at its own position, an overlap at the later of the two intervals."""
+    problems = []
+    valid = []
+    for position, (weekday, start_time, end_time) in enumerate(intervals):
+        if weekday not in Weekday.values:
+            problems.append((position, "Pick a day from Monday to Sunday."))
+        elif not isinstance(start_time, time) or not isinstance(end_time, time):
+            problems.append((position, "Give each interval a start and an end time."))
+        elif start_time >= end_time:
+            day = Weekday(weekday).label
+            problems.append(
+                (position, f"{day}: {start_time:%H:%M}–{end_time:%H:%M} must end after it starts.")
+            )
+        else:
+            valid.append((weekday, start_time, position, end_time))
+    valid.sort()
+    for before, after in pairwise(valid):
+        # Touching intervals (12:00-13:00 then 13:00-17:00) are fine; overlapping ones are not.
+        if before[0] == after[0] and after[1] < before[3]:
+            problems.append(
+                (
+                    after[2],
+                    f"{Weekday(before[0]).label}: {before[1]:%H:%M}–{before[3]:%H:%M} overlaps "
+                    f"{after[1]:%H:%M}–{after[3]:%H:%M}.",
+                )
+            )
+    return sorted(problems)
+
+
 @transaction.atomic
 def set_weekly_availability(
     *, provider: ServiceProviderProfile, intervals
@@ -444,33 +476,16 @@ def set_weekly_availability(
     """Replace the provider's weekly hours with `intervals`, an iterable of
     (weekday 0=Monday, start_time, end_time) in local time; several per day, none overlapping.
     Existing bookings are kept even if they now fall outside the hours."""
-    rows = []
-    for weekday, start_time, end_time in intervals:
-        if weekday not in Weekday.values:
-            raise BookingError("Pick a day from Monday to Sunday.", field="intervals")
-        if not isinstance(start_time, time) or not isinstance(end_time, time):
-            raise BookingError("Give each interval a start and an end time.", field="intervals")
-        day = Weekday(weekday).label
-        if start_time >= end_time:
-            raise BookingError(
-                f"{day}: {start_time:%H:%M}–{end_time:%H:%M} must end after it starts.",
-                field="intervals",
-            )
-        rows.append(
-            WeeklyAvailability(
-                provider=provider, weekday=weekday, start_time=start_time, end_time=end_time
-            )
+    intervals = list(intervals)
+    problems = weekly_hours_problems(intervals)
+    if problems:
+        raise BookingError(problems[0][1], field="intervals")
+    rows = [
+        WeeklyAvailability(
+            provider=provider, weekday=weekday, start_time=start_time, end_time=end_time
         )
-    rows.sort(key=lambda row: (row.weekday, row.start_time))
-    for before, after in pairwise(rows):
-        # Touching intervals (12:00-13:00 then 13:00-17:00) are fine; overlapping ones are not.
-        if before.weekday == after.weekday and after.start_time < before.end_time:
-            raise BookingError(
-                f"{Weekday(before.weekday).label}: {before.start_time:%H:%M}–"
-                f"{before.end_time:%H:%M} overlaps {after.start_time:%H:%M}–"
-                f"{after.end_time:%H:%M}.",
-                field="intervals",
-            )
+        for weekday, start_time, end_time in intervals
+    ]
     _lock_schedule(provider.pk)
     WeeklyAvailability.objects.filter(provider=provider).delete()
     return WeeklyAvailability.objects.bulk_create(rows)

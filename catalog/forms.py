@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from .models import SERVICE_FIELDS, PricingType, Service, ServiceCategory
+from .models import MAX_DURATION_MINUTES, SERVICE_FIELDS, PricingType, Service, ServiceCategory
 from .search_text import MAX_QUERY_LENGTH
 from .selectors import MAX_PAGE, SearchFilters, Sort, category_tree, city_choices
 
@@ -80,15 +80,93 @@ class SearchForm(forms.Form):
         )
 
 
+# ISO 4217 codes offered on the service form: the currencies in circulation, by name. The
+# model keeps accepting any three capital letters (the API, an old row), so a service already
+# in a code not listed keeps it as an extra choice.
+CURRENCIES = {
+    "AED": "UAE dirham",
+    "ARS": "Argentine peso",
+    "AUD": "Australian dollar",
+    "BGN": "Bulgarian lev",
+    "BRL": "Brazilian real",
+    "CAD": "Canadian dollar",
+    "CHF": "Swiss franc",
+    "CLP": "Chilean peso",
+    "CNY": "Chinese yuan",
+    "COP": "Colombian peso",
+    "CZK": "Czech koruna",
+    "DKK": "Danish krone",
+    "EGP": "Egyptian pound",
+    "EUR": "Euro",
+    "GBP": "Pound sterling",
+    "HKD": "Hong Kong dollar",
+    "HUF": "Hungarian forint",
+    "IDR": "Indonesian rupiah",
+    "ILS": "Israeli new shekel",
+    "INR": "Indian rupee",
+    "ISK": "Icelandic króna",
+    "JPY": "Japanese yen",
+    "KES": "Kenyan shilling",
+    "KRW": "South Korean won",
+    "MAD": "Moroccan dirham",
+    "MXN": "Mexican peso",
+    "MYR": "Malaysian ringgit",
+    "NGN": "Nigerian naira",
+    "NOK": "Norwegian krone",
+    "NZD": "New Zealand dollar",
+    "PEN": "Peruvian sol",
+    "PHP": "Philippine peso",
+    "PKR": "Pakistani rupee",
+    "PLN": "Polish złoty",
+    "RON": "Romanian leu",
+    "SAR": "Saudi riyal",
+    "SEK": "Swedish krona",
+    "SGD": "Singapore dollar",
+    "THB": "Thai baht",
+    "TRY": "Turkish lira",
+    "TWD": "New Taiwan dollar",
+    "UAH": "Ukrainian hryvnia",
+    "USD": "US dollar",
+    "VND": "Vietnamese đồng",
+    "ZAR": "South African rand",
+}
+
+# How long a job takes, in the steps people think in: quarter hours up to two hours, half
+# hours up to four, then whole hours (the model allows 15 minutes to 12 hours).
+DURATION_STEPS = (
+    *range(15, 121, 15),
+    *range(150, 241, 30),
+    *range(300, MAX_DURATION_MINUTES + 1, 60),
+)
+
+
+def duration_label(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+
+
+def _with_current(choices: list, current) -> list:
+    """`choices`, plus the value the row holds today if it is not among them."""
+    if current in (None, "") or current in {value for value, _ in choices}:
+        return choices
+    return [*choices, (current, str(current))]
+
+
 class ServiceForm(forms.ModelForm):
     """A provider's own service, as edited in the dashboard."""
 
     category = forms.TypedChoiceField(label="Category", coerce=int)
+    # Shown under "Advanced" only: catalog.services makes the address from the title.
     slug = forms.SlugField(
+        label="Page address",
         required=False,
         max_length=140,
         help_text="Part of the page address. Leave empty to make one from the title.",
     )
+    currency = forms.ChoiceField(label="Currency")
+    duration_minutes = forms.TypedChoiceField(label="Duration", coerce=int)
 
     class Meta:
         model = Service
@@ -108,17 +186,26 @@ class ServiceForm(forms.ModelForm):
         ]
         if self.instance.pk:
             self.initial["category"] = self.instance.category_id
-        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
-        self.fields["currency"].widget.attrs.update(
-            {"maxlength": 3, "autocapitalize": "characters"}
-        )
+        currencies = [(code, f"{code} — {name}") for code, name in CURRENCIES.items()]
+        durations = [(minutes, duration_label(minutes)) for minutes in DURATION_STEPS]
+        if self.instance.pk:
+            currencies = _with_current(currencies, self.instance.currency)
+            durations = _with_current(durations, self.instance.duration_minutes)
+        else:
+            # The model's default was read at import; the setting is read now.
+            self.initial.setdefault("currency", settings.DEFAULT_CURRENCY)
+            self.initial.setdefault("duration_minutes", 60)
+        self.fields["currency"].choices = currencies
+        self.fields["duration_minutes"].choices = [("", "Choose how long"), *durations]
+        self.slug_field = self["slug"]
+
+    def main_fields(self):
+        """Every visible field but the page address, which the page keeps under "Advanced"."""
+        return [field for field in self.visible_fields() if field.name != "slug"]
 
     def clean_slug(self):
         # Left empty on an existing service: keep its address rather than break old links.
         return self.cleaned_data.get("slug") or (self.instance.slug if self.instance.pk else "")
-
-    def clean_currency(self):
-        return (self.cleaned_data.get("currency") or "").upper()
 
     def clean_category(self):
         return ServiceCategory.objects.get(pk=self.cleaned_data["category"])

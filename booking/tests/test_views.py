@@ -394,11 +394,14 @@ def test_provider_sets_weekly_hours_and_bad_lines_are_explained(client, now, ser
     client.force_login(service.provider.user)
     url = reverse("booking:availability")
 
-    bad = client.post(url, {"form": "hours", "hours-day_0": "9am to 5pm"})
-    assert bad.status_code == 400 and "is not like 09:00-17:00" in bad.content.decode()
-    overlap = client.post(url, {"form": "hours", "hours-day_0": "09:00-12:00, 11:00-13:00"})
+    bad = client.post(url, {"form": "hours", "hours-0-start": "9am", "hours-0-end": "17:00"})
+    assert bad.status_code == 400 and "Give both a start and an end time" in bad.content.decode()
+    overlap = client.post(
+        url,
+        {"form": "hours", "hours-0-start": ["09:00", "11:00"], "hours-0-end": ["12:00", "13:00"]},
+    )
     assert "overlaps" in overlap.content.decode()
-    client.post(url, {"form": "hours", "hours-day_5": "10:00-14:00"})
+    client.post(url, {"form": "hours", "hours-5-start": "10:00", "hours-5-end": "14:00"})
 
     assert services.selectors.free_slots(service=service, date=local(2026, 3, 7).date())
     assert not services.selectors.free_slots(service=service, date=local(2026, 3, 3).date())

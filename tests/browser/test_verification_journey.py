@@ -58,7 +58,7 @@ def test_new_provider_is_verified_by_an_admin_and_their_service_is_found(
     )
     page.get_by_label("Pricing type").select_option("FIXED")
     page.get_by_label("Price").fill("120")
-    page.get_by_label("Duration (minutes)").fill("90")
+    page.get_by_label("Duration").select_option("90")
     page.get_by_label("Offer it now").check()
     page.get_by_role("button", name="Save service").click()
     row = page.locator(".service-row", has_text="Burst pipe repair")
