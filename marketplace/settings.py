@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "catalog",
+    "photos",
     "booking",
     "reviews",
     "notifications",

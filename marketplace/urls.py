@@ -14,6 +14,7 @@ admin.site.index_title = "Run the marketplace"
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("booking.urls")),
+    path("", include("photos.urls")),
     path("", include("reviews.urls")),
     path("me/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

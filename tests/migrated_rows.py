@@ -21,6 +21,7 @@ ADMIN_APP_LABELS = (
     "catalog",
     "notifications",
     "pages",
+    "photos",
     "reviews",
 )
 

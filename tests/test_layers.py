@@ -17,6 +17,7 @@ LAYERS = [
     "notifications",
     "accounts",
     "catalog",
+    "photos",
     "booking",
     "reviews",
     "pages",
@@ -99,6 +100,8 @@ def test_every_package_is_read():
 # with its reason: a template loading a higher app's tags, a URLconf including a tool's URLs.
 ALLOWED_STRING_ARROWS = {
     ("catalog", "reviews"): "service and provider pages show their reviews ({% review_list_for %})",
+    ("catalog", "photos"): "cards, service and provider pages show photos ({% service_picture %}, "
+    "{% service_gallery %}, {% provider_picture %})",
     ("booking", "reviews"): "a finished booking's page invites a review ({% review_invitation %})",
     ("marketplace", "bench"): "the benchmark's baseline view, mounted only with BENCH_BASELINE",
     ("accounts", "pages"): "a new provider's dashboard shows their onboarding checklist "

@@ -215,7 +215,8 @@ def test_search_page_query_count_is_constant(client, count, django_assert_num_qu
     ServiceFactory.create_batch(count, category=category, title="Pipe fix")
     client.get(SEARCH)  # warm the category and city caches
 
-    with django_assert_num_queries(3):  # vocabulary and word statistics, best matches, rows
+    # Vocabulary and word statistics, best matches, rows, the cards' photos (#18).
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "pipe", "category": category.slug})
 
     assert response.context["results"].count == count
@@ -227,7 +228,7 @@ def test_category_page_query_count_is_constant(client, count, django_assert_num_
     ServiceFactory.create_batch(count, category=category)
     client.get(category.get_absolute_url(), {"sort": "price"})  # caches the tree and cities
 
-    with django_assert_num_queries(3):  # count, page ids, those rows
+    with django_assert_num_queries(4):  # count, page ids, those rows, their photos (#18)
         response = client.get(category.get_absolute_url())
     with django_assert_num_queries(0):  # the same page for everyone: cached
         client.get(category.get_absolute_url())
@@ -254,7 +255,7 @@ def test_filtered_category_page_is_searched_not_cached(client, django_assert_num
     ServiceFactory(category=category, base_price=80)
     client.get(category.get_absolute_url(), {"min_price": "50"})
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # and the cards' photos (#18)
         response = client.get(category.get_absolute_url(), {"min_price": "50"})
 
     assert response.context["results"].count == 1
@@ -265,7 +266,8 @@ def test_provider_page_query_count_is_constant(client, count, django_assert_num_
     provider = ProviderFactory().provider_profile
     ServiceFactory.create_batch(count, provider=provider)
 
-    with django_assert_num_queries(3):  # provider, their cities, their services
+    # Provider, their cities, their services, their own photo, the cards' photos (#18).
+    with django_assert_num_queries(5):
         client.get(provider.get_absolute_url())
 
 

@@ -72,6 +72,23 @@ def _review_answers(world):
     }
 
 
+def _photo_of_a(world):
+    """Provider A's service photo (a row only: no test here reads its files)."""
+    from photos.models import Photo
+
+    photo = Photo.objects.filter(service=world.a.service).first()
+    if photo is None:
+        photo = Photo.objects.create(
+            provider=world.a.service.provider,
+            service=world.a.service,
+            alt_text="A's kitchen",
+            original_name="photos/originals/none.jpg",
+            width=900,
+            height=600,
+        )
+    return photo
+
+
 # Each entry: the URL's arguments from the world, then one or more Asks.
 SITE = {
     "catalog:home": (None, [Ask(every(200))]),
@@ -258,6 +275,48 @@ SITE = {
     # Without the password nothing is deleted: the form again, with its error.
     "pages:delete_account": (None, [Ask(signed_in(200)), Ask(signed_in(400), method="post")]),
     "pages:favicon": (None, [Ask(every(REDIRECT))]),
+    # Photos (#18): each provider's own; another provider's service or photo is not found.
+    # An empty upload is shown again with its errors; nothing is stored.
+    "photos:profile_photo": (
+        None,
+        [Ask(PROVIDERS_ONLY), Ask(row(LOGIN, 403, 403, 400, 400, 403, 403), method="post")],
+    ),
+    "photos:service_photos": (
+        lambda w: {"pk": w.a.service.pk},
+        [
+            Ask(A_PROVIDERS_OWN),
+            Ask(row(LOGIN, 403, 403, 400, 404, 403, 403), method="post"),
+        ],
+    ),
+    "photos:photo_edit": (
+        lambda w: {"pk": _photo_of_a(w).pk},
+        [
+            Ask(PROVIDER_POST_ONLY),
+            Ask(
+                row(LOGIN, 403, 403, REDIRECT, 404, 403, 403),
+                method="post",
+                data=lambda w: {f"photo-{_photo_of_a(w).pk}-alt_text": "Hijacked"},
+            ),
+        ],
+    ),
+    "photos:photo_move": (
+        lambda w: {"pk": _photo_of_a(w).pk},
+        [
+            Ask(PROVIDER_POST_ONLY),
+            Ask(
+                row(LOGIN, 403, 403, REDIRECT, 404, 403, 403),
+                method="post",
+                data={"direction": "later"},
+            ),
+        ],
+    ),
+    "photos:photo_delete": (
+        lambda w: {"pk": _photo_of_a(w).pk},
+        [
+            Ask(PROVIDER_POST_ONLY),
+            Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post"),
+        ],
+    ),
     # django-allauth's pages. Signed-in people are sent on from login and sign-up.
     "account_login": (None, [Ask(row(200, *[REDIRECT] * 6))]),
     "account_logout": (None, [Ask(row(REDIRECT, *[200] * 6))]),

@@ -37,6 +37,7 @@ from booking.tests.factories import BookingFactory, bookable_service
 from catalog.models import Service
 from notifications.models import Notification, NotificationKind
 from notifications.services import notify
+from photos.models import Photo
 from reviews import services as review_services
 from reviews.models import Review, ReviewReply
 from reviews.tests.factories import ReviewFactory, completed_booking
@@ -185,6 +186,7 @@ def fingerprint(side: Side):
             pk__in=[side.notification.pk, side.provider_notification.pk]
         ).order_by("pk"),
         EmailAddress.objects.filter(user__in=[customer, provider]).order_by("pk"),
+        Photo.objects.filter(provider__user=provider).order_by("pk"),  # #18
     ]
     # values(): every column, those the admin cannot edit included.
     return [list(queryset.values()) for queryset in rows] + [
