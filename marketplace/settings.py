@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "booking",
     "reviews",
     "notifications",
+    "messaging",
+    "live",
     "pages",
     "demo",
     "bench",
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
                 "marketplace.context_processors.unread_notifications",
+                "messaging.context_processors.messaging",
             ],
         },
     },
@@ -257,6 +260,16 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
+
+# Live events (#22, docs/live.md): pages connect to the Server-Sent Events stream at
+# /live/events/ (served by uvicorn beside gunicorn) when Redis is there; LIVE_EVENTS=false
+# turns the push off and pages poll every 20 s. Each user's recent events are kept in a
+# capped Redis stream so a reconnecting page catches up from its Last-Event-ID.
+LIVE_EVENTS = env_bool("LIVE_EVENTS", True)
+LIVE_KEY_PREFIX = env("LIVE_KEY_PREFIX", "")
+LIVE_STREAM_MAXLEN = int(env("LIVE_STREAM_MAXLEN", "100"))
+LIVE_STREAM_TTL_SECONDS = int(env("LIVE_STREAM_TTL_SECONDS", "86400"))
+LIVE_HEARTBEAT_SECONDS = float(env("LIVE_HEARTBEAT_SECONDS", "15"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

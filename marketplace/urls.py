@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("me/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("messages/", include("messaging.urls")),
+    path("live/", include("live.urls")),
     path("", include("pages.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

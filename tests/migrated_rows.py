@@ -19,6 +19,7 @@ ADMIN_APP_LABELS = (
     "account",
     "booking",
     "catalog",
+    "messaging",
     "notifications",
     "pages",
     "photos",

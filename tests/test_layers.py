@@ -20,6 +20,8 @@ LAYERS = [
     "photos",
     "booking",
     "reviews",
+    "messaging",
+    "live",
     "pages",
     "marketplace",
 ]
@@ -103,6 +105,7 @@ ALLOWED_STRING_ARROWS = {
     ("catalog", "photos"): "cards, service and provider pages show photos ({% service_picture %}, "
     "{% service_gallery %}, {% provider_picture %})",
     ("booking", "reviews"): "a finished booking's page invites a review ({% review_invitation %})",
+    ("booking", "messaging"): "a booking's page shows its messages ({% booking_conversation %})",
     ("marketplace", "bench"): "the benchmark's baseline view, mounted only with BENCH_BASELINE",
     ("accounts", "pages"): "a new provider's dashboard shows their onboarding checklist "
     "({% provider_checklist %})",

@@ -51,6 +51,12 @@ ADMIN_MODELS = {
     "booking.timeoff": ("", "", lambda w: w.a.time_off.pk),
     "reviews.review": ("ad", "", lambda w: w.a.review.pk),  # hidden, never deleted
     "notifications.notification": ("ac", "", lambda w: w.a.notification.pk),  # read-only
+    # Reports of messages (#22): read, and deleted once dealt with; never written here.
+    "messaging.messagereport": (
+        "ac",
+        "",
+        lambda w: w.a.conversation.messages.last().reports.get().pk,
+    ),
     "pages.page": ("", "", lambda w: _about_page().pk),
     # Photos (#18) are uploaded by providers: the team looks and deletes, never adds.
     "photos.photo": ("a", "", lambda w: _photo_of_a(w).pk),

@@ -317,6 +317,73 @@ SITE = {
             Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post"),
         ],
     ),
+    # Messages (#22): each side's own conversations; admins read a reported one and hide
+    # its messages, never write. A's conversation is reported (world.py).
+    "messaging:inbox": (None, [Ask(row(LOGIN, 200, 200, 200, 200, 403, 403))]),
+    "messaging:unread_badge": (None, [Ask(signed_in(200))]),
+    "messaging:preferences": (
+        None,
+        [
+            Ask(POST_ONLY),
+            Ask(row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, 403), method="post"),
+        ],
+    ),
+    "messaging:ask": (
+        lambda w: {"service_pk": w.a.service.pk},
+        [
+            Ask(row(LOGIN, 200, 200, 403, 403, 403, 403)),
+            # B's question to provider A opens B's own conversation, never A's.
+            Ask(
+                row(LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403),
+                method="post",
+                data={"body": "Hijacked"},
+            ),
+        ],
+    ),
+    "messaging:booking": (
+        lambda w: {"reference": w.a.booking.booking_reference},
+        [
+            Ask(POST_ONLY),
+            Ask(
+                row(LOGIN, REDIRECT, 404, REDIRECT, 404, 403, 403),
+                method="post",
+                data={"body": "Hijacked"},
+            ),
+        ],
+    ),
+    "messaging:conversation": (
+        lambda w: {"pk": w.a.conversation.pk},
+        [
+            Ask(row(LOGIN, 200, 404, 200, 404, 200, 200)),
+            Ask(
+                row(LOGIN, REDIRECT, 404, REDIRECT, 404, 403, 403),
+                method="post",
+                data={"body": "Hijacked"},
+            ),
+        ],
+    ),
+    "messaging:report": (
+        lambda w: {"pk": w.a.conversation.pk, "message_pk": w.a.conversation.messages.last().pk},
+        [
+            Ask(row(LOGIN, 200, 404, 403, 404, 403, 403)),
+            # Customer A reported it already: told so, back to the conversation.
+            Ask(
+                row(LOGIN, REDIRECT, 404, 403, 404, 403, 403),
+                method="post",
+                data={"reason": "SPAM"},
+            ),
+        ],
+    ),
+    "messaging:hide": (
+        lambda w: {"pk": w.a.conversation.pk, "message_pk": w.a.conversation.messages.last().pk},
+        [
+            Ask(POST_ONLY),
+            Ask(row(LOGIN, 403, 403, 403, 403, REDIRECT, REDIRECT), method="post"),
+        ],
+    ),
+    # The live stream (#22): signed-in people only, each their own events; the suite's
+    # WSGI test client gets the 204 a WSGI worker answers (tests/live/ test it on uvicorn).
+    "live:events": (None, [Ask(row(401, 204, 204, 204, 204, 204, 204))]),
     # django-allauth's pages. Signed-in people are sent on from login and sign-up.
     "account_login": (None, [Ask(row(200, *[REDIRECT] * 6))]),
     "account_logout": (None, [Ask(row(REDIRECT, *[200] * 6))]),

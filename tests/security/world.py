@@ -36,6 +36,7 @@ from booking.models import Booking, ProviderSchedule, TimeOff
 from booking.tests.factories import BookingFactory, bookable_service
 from catalog.models import Service
 from notifications.models import Notification, NotificationKind
+from messaging.models import Conversation, Message, MessageReport
 from notifications.services import notify
 from photos.models import Photo
 from reviews import services as review_services
@@ -62,6 +63,7 @@ class Side:
     provider_notification: Notification
     documents: list = field(default_factory=list)
     free_slot: object = None  # an aware start time nobody has booked, a week or so ahead
+    conversation: object = None  # the customer's with the provider (#22), reported
 
     @property
     def schedule(self) -> ProviderSchedule:
@@ -134,6 +136,9 @@ def _side(name: str, superadmin, city) -> Side:
     )
     return Side(
         free_slot=_first_free_slot(service),
+        conversation=_conversation(
+            name, customer, ServiceProviderProfile.objects.get(pk=profile.pk)
+        ),
         customer=customer,
         provider=provider,
         service=service,
@@ -155,6 +160,25 @@ def _first_free_slot(service):
         if slots:
             return slots[len(slots) // 2]
     raise AssertionError("the world's service has no free slot in two weeks")
+
+
+def _conversation(name, customer, provider_profile):
+    """Customer and provider's conversation (#22): a question, an answer the customer
+    reported (so the marketplace team may read it)."""
+    from messaging import services as messaging_services
+    from messaging.models import ReportReason
+
+    thread = messaging_services.start_conversation(customer=customer, provider=provider_profile)
+    messaging_services.send_message(
+        conversation=thread, sender=customer, body=f"Boiler question from customer {name}"
+    )
+    answer = messaging_services.send_message(
+        conversation=thread, sender=provider_profile.user, body=f"Cash only, says provider {name}"
+    )
+    messaging_services.report_message(
+        message=answer, reporter=customer, reason=ReportReason.OFF_PLATFORM
+    )
+    return thread
 
 
 def build_world() -> World:
@@ -186,6 +210,10 @@ def fingerprint(side: Side):
             pk__in=[side.notification.pk, side.provider_notification.pk]
         ).order_by("pk"),
         EmailAddress.objects.filter(user__in=[customer, provider]).order_by("pk"),
+        # #22: A's conversation, its messages and reports.
+        Conversation.objects.filter(pk=side.conversation.pk),
+        Message.objects.filter(conversation=side.conversation).order_by("pk"),
+        MessageReport.objects.filter(message__conversation=side.conversation).order_by("pk"),
         Photo.objects.filter(provider__user=provider).order_by("pk"),  # #18
     ]
     # values(): every column, those the admin cannot edit included.
