@@ -12,6 +12,7 @@ from core.api.errors import install_error_handlers
 from core.api.examples import dated_from
 from core.api.parser import JsonObjectParser
 from core.ratelimit import ApiRateThrottle
+from messaging.api import router as messaging_router
 from notifications.api import router as notifications_router
 from reviews.api import router as reviews_router
 
@@ -62,3 +63,5 @@ api.add_router("/", booking_router)
 # /reviews/create/, /services/{id}/reviews/ and /providers/{slug}/ (with its reviews).
 api.add_router("/", reviews_router)
 api.add_router("/notifications/", notifications_router)
+# Conversations and their messages (#22).
+api.add_router("/conversations/", messaging_router)

@@ -57,6 +57,7 @@ def _review(world):
 
 PROVIDERS = row(401, 403, 403, 200, 200, 403, 403)
 A_PROVIDER_ONLY = row(401, 403, 403, 200, 404, 403, 403)
+A_CONVERSATION = row(401, 200, 404, 200, 404, 403, 403)  # #22
 
 
 def _new_time(world):
@@ -241,6 +242,44 @@ API = {
         Ask(row(401, 200, 404, 404, 404, 404, 404), method="post"),
     ),
     "POST /api/notifications/read-all/": (None, Ask(SIGNED_IN, method="post")),
+    # Messages (#22): each side's own conversations; staff accounts are not participants.
+    "GET /api/conversations/": (None, Ask(row(401, 200, 200, 200, 200, 403, 403))),
+    "GET /api/conversations/unread-count/": (None, Ask(SIGNED_IN)),
+    # B asking about A's service opens B's own conversation with provider A.
+    "POST /api/conversations/": (
+        None,
+        Ask(
+            row(401, 201, 201, 403, 403, 403, 403),
+            method="post",
+            json=True,
+            data=lambda w: {"service": w.a.service.pk, "body": "Hijacked"},
+        ),
+    ),
+    "GET /api/conversations/{conversation_id}/": (None, Ask(A_CONVERSATION)),
+    "GET /api/conversations/{conversation_id}/messages/": (None, Ask(A_CONVERSATION)),
+    "POST /api/conversations/{conversation_id}/messages/": (
+        None,
+        Ask(
+            row(401, 201, 404, 201, 404, 403, 403),
+            method="post",
+            json=True,
+            data={"body": "Hijacked"},
+        ),
+    ),
+    "POST /api/conversations/{conversation_id}/read/": (
+        None,
+        Ask(A_CONVERSATION, method="post"),
+    ),
+    # The provider's answer: customer A reported it already (409), provider A wrote it (403).
+    "POST /api/conversations/{conversation_id}/messages/{message_id}/report/": (
+        None,
+        Ask(
+            row(401, 409, 404, 403, 404, 403, 403),
+            method="post",
+            json=True,
+            data={"reason": "SPAM"},
+        ),
+    ),
 }
 
 
@@ -256,6 +295,8 @@ def _url(operation, world):
         .pk,
         time_off_id=world.a.time_off.pk,
         notification_id=world.a.notification.pk,
+        conversation_id=world.a.conversation.pk,
+        message_id=world.a.conversation.messages.last().pk,
     )
 
 

@@ -52,6 +52,8 @@ PATH_OBJECTS = (
     "interval_id",
     "time_off_id",
     "notification_id",
+    "conversation_id",  # #22
+    "message_id",
 )
 
 
@@ -98,6 +100,8 @@ def live_api(live_server, settings):
     # Fuzzing sends far more requests than anyone may; the limits have tests of their own.
     settings.API_RATE_LIMIT_ANON = settings.API_RATE_LIMIT_USER = "1000000/h"
     settings.API_RATE_LIMIT_BOOKING_CREATE = "1000000/h"
+    settings.MESSAGING_SEND_RATE_PER_USER = "1000000/h"  # #22
+    settings.MESSAGING_SEND_RATE_PER_CONVERSATION = "1000000/h"
     settings.ACCOUNT_RATE_LIMITS = {}
     return live_server.url
 
@@ -125,9 +129,22 @@ def fuzz_world():
         "interval_id": WeeklyAvailability.objects.filter(provider=provider).first().pk,
         "time_off_id": time_off.pk,
         "notification_id": notification.pk,
+        **_conversation(booking),
         "customer": {"Authorization": f"Bearer {access_token(booking.customer)}"},
         "provider": {"Authorization": f"Bearer {access_token(service.provider.user)}"},
     }
+
+
+def _conversation(booking):
+    """The customer's conversation with the provider, the provider's answer in it (#22)."""
+    from messaging import services as messaging_services
+
+    thread = messaging_services.conversation_for_booking(user=booking.customer, booking=booking)
+    messaging_services.send_message(conversation=thread, sender=booking.customer, body="Hi")
+    answer = messaging_services.send_message(
+        conversation=thread, sender=booking.provider.user, body="Hello"
+    )
+    return {"conversation_id": thread.pk, "message_id": answer.pk}
 
 
 def test_the_live_server_serves_the_schema_under_test(live_api):
