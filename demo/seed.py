@@ -18,6 +18,7 @@ from catalog import services as catalog_services
 from catalog.models import Service, ServiceCategory
 
 from . import bookings as booking_demo
+from . import images as demo_images
 from . import reviews as review_demo
 from . import verification as verification_demo
 from .content import (
@@ -52,6 +53,8 @@ class DemoSeeder:
             self.seed_logins()
             self.seed_providers(cities, categories)
             self.seed_bookings()
+            # Drawn with Pillow (#18): every demo provider has a photo, their first service one.
+            demo_images.seed_photos(demo_images.demo_providers(), self.seed)
 
     def seed_cities(self):
         return [

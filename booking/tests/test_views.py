@@ -432,9 +432,9 @@ def test_my_bookings_query_count_is_constant(
             **booking_input(service, local(2026, 3, 3, hour), customer=customer)
         )
 
-    with django_assert_num_queries(
-        4
-    ):  # user, upcoming, past, unread badge (sessions live in Redis)
+    # User, upcoming, past, the upcoming services' photos (#18), unread badge (sessions
+    # live in Redis).
+    with django_assert_num_queries(5):
         client.get(reverse("booking:my_bookings"))
 
 

@@ -21,6 +21,7 @@ register = template.Library()
 CARD_SIZES = "(min-width: 60em) 18rem, (min-width: 40em) 45vw, 100vw"
 GALLERY_SIZES = "(min-width: 60em) 40rem, 100vw"
 AVATAR_SIZES = "6rem"
+THUMB_SIZES = "5rem"
 
 
 def initials(name: str) -> str:
@@ -61,17 +62,33 @@ def card_pictures(services):
 
 
 @register.simple_tag
-def service_picture(service, pictures, eager=False):
-    """A card's picture, or the category's mark with the provider's initials."""
+def service_picture(service, pictures, eager=False, css_class="card-photo", mark=True):
+    """A card's picture, or the category's mark with the provider's initials (`mark=False`
+    where the category is not loaded, as in booking rows)."""
     photo = (pictures or {}).get(service.pk)
+    sizes = CARD_SIZES if css_class == "card-photo" else THUMB_SIZES
     if photo is not None:
-        return picture_html(photo, sizes=CARD_SIZES, css_class="card-photo", eager=eager)
+        return picture_html(photo, sizes=sizes, css_class=css_class, eager=eager)
     return format_html(
-        '<div class="card-photo photo-placeholder" aria-hidden="true">'
+        '<div class="{} photo-placeholder" aria-hidden="true">'
         '<span class="placeholder-mark">{}</span><span class="placeholder-initials">{}</span></div>',
-        service.category.icon or "",
+        css_class,
+        (service.category.icon or "") if mark else "",
         initials(service.provider.display_name),
     )
+
+
+@register.simple_tag
+def service_thumb(service):
+    """A small picture of one service (the booking steps): its own query."""
+    pictures = selectors.card_pictures([service])
+    return service_picture(service, pictures, css_class="thumb")
+
+
+@register.simple_tag
+def booking_pictures(bookings):
+    """{service id: photo} for a list of bookings, one query (My bookings)."""
+    return selectors.card_pictures({b.service_id: b.service for b in bookings}.values())
 
 
 @register.inclusion_tag("photos/includes/gallery.html")
