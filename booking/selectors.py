@@ -14,6 +14,7 @@ Slot rules, shared by the HTML flow, the API and the service layer's re-check:
   beyond today + max_advance_days.
 """
 
+import copy
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -104,6 +105,17 @@ class SlotProblem:
     taken: bool = False
 
 
+@dataclass(frozen=True)
+class Preloaded:
+    """What a SlotFinder reads for its provider, when the caller has already read it (for
+    many providers at once): weekly (weekday, start, end) rows, (first, last) days off, and
+    the active bookings' (starts_at, blocked_until) over the finder's days."""
+
+    weekly: list
+    time_off: list
+    busy: list
+
+
 class SlotFinder:
     """Free slots of one service over a range of local dates, loaded in a constant number
     of queries (schedule, weekly hours, time off, bookings) however long the range."""
@@ -118,6 +130,7 @@ class SlotFinder:
         duration_minutes: int | None = None,
         rescheduling: Booking | None = None,
         schedule: ProviderSchedule | None = None,
+        preloaded: "Preloaded | None" = None,
     ):
         self.service = service
         self.provider = service.provider
@@ -145,42 +158,69 @@ class SlotFinder:
         self.load_from = max(first_day, self.today)
         self.load_until = min(last_day, self.last_bookable_day)
 
-        self.windows = self._load_windows()
-        self.days_off = self._load_days_off()
-        self.busy = self._load_busy(rescheduling)
+        if preloaded is None:
+            preloaded = Preloaded(
+                weekly=self._load_weekly(),
+                time_off=self._load_time_off(),
+                busy=self._load_busy(rescheduling),
+            )
+        self.windows = self._windows_of(preloaded.weekly)
+        self.days_off = self._days_off_of(preloaded.time_off)
+        self.busy = sorted(preloaded.busy)
         # For _is_busy's binary search: starts ascending, and the latest end among the
         # intervals up to each one (intervals may overlap where no constraint keeps them
         # apart, as on SQLite), so one lookup answers for any number of bookings.
         self._busy_starts = [busy_start for busy_start, _ in self.busy]
         self._latest_ends = list(accumulate((busy_end for _, busy_end in self.busy), max))
 
+    def for_duration(self, minutes: int) -> "SlotFinder":
+        """The same provider's loaded hours, days off and bookings, for a job of `minutes`:
+        the free days of all their services from one load (booking.free_days)."""
+        other = copy.copy(self)
+        other.duration = timedelta(minutes=minutes)
+        other.blocked = other.duration + timedelta(minutes=self.schedule.buffer_minutes)
+        return other
+
     # Loading -----------------------------------------------------------------------------
 
     def _local_midnight(self, day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=self.zone).astimezone(UTC)
 
-    def _load_windows(self) -> dict[int, list[tuple[time, time]]]:
-        by_weekday = defaultdict(list)
-        rows = WeeklyAvailability.objects.filter(provider=self.provider).order_by(
-            "weekday", "start_time"
+    def _load_weekly(self) -> list[tuple[int, time, time]]:
+        return list(
+            WeeklyAvailability.objects.filter(provider=self.provider).values_list(
+                "weekday", "start_time", "end_time"
+            )
         )
-        for row in rows:
-            intervals = by_weekday[row.weekday]
-            if intervals and row.start_time <= intervals[-1][1]:
+
+    def _load_time_off(self) -> list[tuple[date, date]]:
+        if self.load_from > self.load_until:
+            return []
+        return list(
+            TimeOff.objects.filter(
+                provider=self.provider,
+                start_date__lte=self.load_until,
+                end_date__gte=self.load_from,
+            ).values_list("start_date", "end_date")
+        )
+
+    @staticmethod
+    def _windows_of(weekly) -> dict[int, list[tuple[time, time]]]:
+        by_weekday = defaultdict(list)
+        for weekday, start_time, end_time in sorted(weekly):
+            intervals = by_weekday[weekday]
+            if intervals and start_time <= intervals[-1][1]:
                 # Touching (or, if bad data slipped in, overlapping) intervals are one window.
-                intervals[-1] = (intervals[-1][0], max(intervals[-1][1], row.end_time))
+                intervals[-1] = (intervals[-1][0], max(intervals[-1][1], end_time))
             else:
-                intervals.append((row.start_time, row.end_time))
+                intervals.append((start_time, end_time))
         return by_weekday
 
-    def _load_days_off(self) -> set[date]:
+    def _days_off_of(self, time_off) -> set[date]:
         days = set()
         if self.load_from > self.load_until:
             return days
-        rows = TimeOff.objects.filter(
-            provider=self.provider, start_date__lte=self.load_until, end_date__gte=self.load_from
-        ).values_list("start_date", "end_date")
-        for start, end in rows:
+        for start, end in time_off:
             day = max(start, self.load_from)
             while day <= min(end, self.load_until):
                 days.add(day)
@@ -200,7 +240,7 @@ class SlotFinder:
         )
         if rescheduling is not None:
             bookings = bookings.exclude(pk=rescheduling.pk)
-        return sorted(bookings.values_list("starts_at", "blocked_until"))
+        return list(bookings.values_list("starts_at", "blocked_until"))
 
     # Computing ---------------------------------------------------------------------------
 
@@ -236,6 +276,18 @@ class SlotFinder:
             for start in self._candidates(day)
             if start >= self.earliest and not self._is_busy(start)
         ]
+
+    def last_slot(self, day: date) -> datetime | None:
+        """The latest free start on a local `day` (as `slots(day)[-1]`), looking from the end:
+        one check on a day with room late, whatever its length."""
+        if not self._day_is_open(day):
+            return None
+        for start in sorted(self._candidates(day), reverse=True):
+            if start < self.earliest:
+                return None
+            if not self._is_busy(start):
+                return start.astimezone(self.zone)
+        return None
 
     def days(self):
         day = self.first_day

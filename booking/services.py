@@ -27,10 +27,11 @@ from django.utils import timezone
 from accounts.models import City, ServiceProviderProfile
 from catalog.models import MAX_DURATION_MINUTES, PricingType, Service
 
-from . import conf, selectors
+from . import conf, free_days, selectors
 from . import notifications as booking_notifications
 from .errors import BookingError, NotAllowed, NotNow, NotYours, SlotTaken
 from .models import (
+    ACTIVE_STATUSES,
     DURATION_STEP_MINUTES,
     MIN_PENDING_EXPIRY_HOURS,
     NOTES_MAX_LENGTH,
@@ -339,6 +340,8 @@ def _booking_changed(
         notes=notes,
         rescheduled=rescheduled,
     )
+    if from_status in ACTIVE_STATUSES and to_status not in ACTIVE_STATUSES:
+        free_days.owe(booking.provider_id)  # its time is free again
     transaction.on_commit(
         partial(
             _announce_change,
@@ -388,13 +391,15 @@ def ensure_schedule(*, provider: ServiceProviderProfile) -> ProviderSchedule:
 
 
 def _lock_schedule(provider_id: int) -> ProviderSchedule:
-    """Lock the provider's schedule row: bookings for one provider are decided one at a time."""
-    try:
-        return ProviderSchedule.objects.select_for_update().get(provider_id=provider_id)
-    except ProviderSchedule.DoesNotExist:
-        provider = ServiceProviderProfile.objects.get(pk=provider_id)
-        ensure_schedule(provider=provider)
-        return ProviderSchedule.objects.select_for_update().get(provider_id=provider_id)
+    """Lock the provider's schedule row: bookings for one provider are decided one at a time.
+
+    Every write that takes this lock changes what the provider can offer, so it also owes
+    search their free days (rolled back with it if it fails)."""
+    schedule = free_days.lock_schedule_owing(provider_id)
+    if schedule is None:
+        ensure_schedule(provider=ServiceProviderProfile.objects.get(pk=provider_id))
+        schedule = free_days.lock_schedule_owing(provider_id)
+    return schedule
 
 
 def _validation_to_booking_error(error: ValidationError) -> BookingError:
@@ -515,6 +520,7 @@ def remove_time_off(*, provider: ServiceProviderProfile, time_off: TimeOff) -> N
     if time_off.provider_id != provider.pk:
         raise NotYours("That time off belongs to another provider.")
     time_off.delete()
+    free_days.owe(provider.pk)
 
 
 # Creating and moving bookings --------------------------------------------------------------------

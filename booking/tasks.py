@@ -1,9 +1,9 @@
 """Background jobs of booking: thin wrappers over services."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import conf, services
+from . import conf, free_days, services
 
 
 @db_periodic_task(crontab(minute=f"*/{conf.EXPIRY_JOB_EVERY_MINUTES}"))
@@ -16,3 +16,15 @@ def expire_stale_booking_requests() -> int:
 def send_booking_reminders() -> int:
     """Every 15 minutes: remind both sides of confirmed jobs starting within a day, once."""
     return services.send_due_reminders()
+
+
+@db_task()
+def refresh_free_days(provider_id: int) -> int:
+    """Recompute one provider's free days for search, after a write owed them."""
+    return free_days.refresh(provider_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_free_days() -> int:
+    """Every minute: refresh providers still owed (a lost enqueue) or whose days end short."""
+    return free_days.sweep()

@@ -1,13 +1,45 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
-from .models import MAX_DURATION_MINUTES, SERVICE_FIELDS, PricingType, Service, ServiceCategory
+from .models import (
+    FREE_DAYS_AHEAD,
+    MAX_DURATION_MINUTES,
+    SERVICE_FIELDS,
+    PricingType,
+    Service,
+    ServiceCategory,
+)
 from .search_text import MAX_QUERY_LENGTH
 from .selectors import MAX_PAGE, SearchFilters, Sort, category_tree, city_choices
 
 MAX_PRICE = Decimal("1000000")
+
+
+THIS_WEEK = "week"
+
+
+def availability_choices(today: date) -> list[tuple[str, str]]:
+    """ "Any time", the next 7 days, then each day search can filter on, by name."""
+    choices = [("", "Any time"), (THIS_WEEK, "This week (next 7 days)")]
+    for offset in range(FREE_DAYS_AHEAD):
+        day = today + timedelta(days=offset)
+        name = {0: "Today", 1: "Tomorrow"}.get(offset, f"{day:%A} {day.day} {day:%B}")
+        choices.append((day.isoformat(), name))
+    return choices
+
+
+def free_days_wanted(available: str, today: date) -> dict:
+    """SearchFilters' free_from/free_until for a valid `available` choice."""
+    if not available:
+        return {}
+    if available == THIS_WEEK:
+        return {"free_from": today, "free_until": today + timedelta(days=6)}
+    day = date.fromisoformat(available)
+    return {"free_from": day, "free_until": day}
 
 
 class SearchForm(forms.Form):
@@ -37,6 +69,14 @@ class SearchForm(forms.Form):
     pricing_type = forms.ChoiceField(
         label="Pricing", required=False, choices=[("", "Any pricing"), *PricingType.choices]
     )
+    available = forms.ChoiceField(
+        label="Available",
+        required=False,
+        error_messages={
+            "invalid_choice": f"Choose “week” or a date in the next {FREE_DAYS_AHEAD} days "
+            "(YYYY-MM-DD)."
+        },
+    )
     sort = forms.ChoiceField(label="Sort by", required=False, choices=Sort.CHOICES)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -48,6 +88,8 @@ class SearchForm(forms.Form):
             (node.slug, "\u00a0\u00a0" * node.depth + node.name) for node in tree.flat()
         ]
         self.fields["city"].choices = [("", "Any city"), *city_choices()]
+        self.today = timezone.localdate()
+        self.fields["available"].choices = availability_choices(self.today)
         self.fixed_category = fixed_category
         if fixed_category is not None:
             del self.fields["category"]
@@ -75,6 +117,7 @@ class SearchForm(forms.Form):
             max_price=data.get("max_price"),
             min_rating=data.get("min_rating"),
             pricing_type=data.get("pricing_type") or "",
+            **free_days_wanted(data.get("available") or "", self.today),
             sort=data.get("sort") or Sort.RELEVANCE,
             page=data.get("page") or 1,
         )

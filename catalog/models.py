@@ -206,6 +206,60 @@ class Service(models.Model):
         return self.is_quote_only or self.offers_quotes
 
 
+# How far ahead search can filter on availability ("free on <date>", "free this week"), in
+# the provider's local days, today included; booking.free_days keeps the rows for them.
+FREE_DAYS_AHEAD = 14
+
+
+class ServiceFreeDay(models.Model):
+    """A local day (the provider's) on which a listed service has at least one bookable
+    start, until `book_by`: its last free start that day less the provider's notice. A search
+    for availability is an index probe here instead of a slot computation per listing.
+
+    Kept by booking.free_days (which owns the rules for slots) for FREE_DAYS_AHEAD days; time
+    passing needs no rewrite, since `book_by` already says when the day stops counting."""
+
+    pk = models.CompositePrimaryKey("service", "day")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    book_by = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # A rare day (a Sunday) is found from its rows, not by probing every listing.
+            models.Index(fields=["day"], include=["service", "book_by"], name="freeday_day_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} free on {self.day}"
+
+
+class FreeDaysState(models.Model):
+    """What a provider's ServiceFreeDay rows are owed: `owed_since` is set in the same
+    transaction as any change to their hours, time off, bookings or listings (the record of
+    work owed, so a lost task only delays it); `computed_through` is the last local day the
+    rows cover, so the days entering the window are added as time passes."""
+
+    provider = models.OneToOneField(
+        ServiceProviderProfile, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    owed_since = models.DateTimeField(null=True, blank=True)
+    computed_through = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["owed_since"],
+                name="freedays_owed_idx",
+                condition=models.Q(owed_since__isnull=False),
+            ),
+            models.Index(fields=["computed_through"], name="freedays_through_idx"),
+        ]
+
+    def __str__(self):
+        return f"free days of provider {self.provider_id}"
+
+
 class SearchTerm(models.Model):
     """A word that occurs in listings, so a misspelt query word can be corrected to it."""
 

@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, ConfigDict
 from core.api.text import InputSchema
 
 from .forms import MAX_PRICE
-from .models import MAX_DURATION_MINUTES, PricingType
+from .models import FREE_DAYS_AHEAD, MAX_DURATION_MINUTES, PricingType
 from .search_text import MAX_QUERY_LENGTH
 from .selectors import COUNT_CAP, MAX_PAGE, PAGE_SIZE, Sort
 
@@ -304,6 +304,15 @@ class ServiceSearchIn(InputSchema):
         None,
         description="Only FIXED or only HOURLY prices.",
         json_schema_extra={"example": "FIXED"},
+    )
+    available: str = Field(
+        "",
+        max_length=10,
+        description="`week`: with a free start in the next 7 days; a date (`YYYY-MM-DD`, "
+        f"today to {FREE_DAYS_AHEAD - 1} days ahead): with a free start that day, in the "
+        "provider's local time. The same free times the booking steps offer; a price-on-quote "
+        "service is never listed, as it is booked through a quote.",
+        json_schema_extra={"example": "week"},
     )
     ordering: Blankable(Ordering) = Field(
         None,

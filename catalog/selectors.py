@@ -3,18 +3,20 @@
 import difflib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import City, ServiceProviderProfile, VerificationStatus
 
 from . import cache as catalog_cache
-from .models import SearchTerm, Service, ServiceCategory
+from .models import SearchTerm, Service, ServiceCategory, ServiceFreeDay
 from .search_text import prefix_tsquery, query_words
 
 PAGE_SIZE = 20
@@ -216,6 +218,9 @@ class SearchFilters:
     max_price: Decimal | None = None
     min_rating: Decimal | None = None
     pricing_type: str = ""
+    # Free at least once on these local days (the provider's), both included.
+    free_from: date | None = None
+    free_until: date | None = None
     sort: str = Sort.RELEVANCE
     page: int = 1
 
@@ -526,6 +531,19 @@ def _text_matches(
     return _every_match_by_index(matches, query.words, sort)
 
 
+def _free_between(first: date, last: date | None) -> Exists:
+    """Listings with a start still bookable on a local day from `first` to `last`: one index
+    probe per listing the search passes, or, for a rare day, the day's rows first."""
+    return Exists(
+        ServiceFreeDay.objects.filter(
+            service_id=OuterRef("pk"),
+            day__gte=first,
+            day__lte=last or first,
+            book_by__gte=timezone.now(),
+        )
+    )
+
+
 def search_services(filters: SearchFilters) -> SearchResults:
     """Listed services matching the filters, one page of them, with a (capped) total."""
     matches = Service.objects.filter(is_listed=True)
@@ -546,6 +564,8 @@ def search_services(filters: SearchFilters) -> SearchResults:
         matches = matches.filter(rating_average__gte=filters.min_rating)
     if filters.pricing_type:
         matches = matches.filter(pricing_type=filters.pricing_type)
+    if filters.free_from is not None:
+        matches = matches.filter(_free_between(filters.free_from, filters.free_until))
 
     words = query_words(filters.q)
     query = correct_query_words(words)

@@ -1,8 +1,11 @@
 """Writes on the catalog: categories, a provider's services, and the data search derives from them."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
@@ -11,7 +14,7 @@ from core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 from . import cache as catalog_cache
 from . import selectors
-from .models import SERVICE_FIELDS, SearchTerm, Service, ServiceCategory
+from .models import SERVICE_FIELDS, FreeDaysState, SearchTerm, Service, ServiceCategory
 from .search_text import words
 
 
@@ -111,6 +114,23 @@ def sync_provider_cities(*, provider: ServiceProviderProfile) -> None:
     Service.objects.filter(provider=provider).exclude(city_ids=cities).update(city_ids=cities)
 
 
+# What catalog's own writes owe: no task is asked for from here (booking, above, owns the
+# refresh), so the mark is dated back for the next minute's sweep to take it.
+_OWED_FOR_THE_SWEEP = timedelta(hours=1)
+
+
+def owe_free_days(provider_id: int, *, since: datetime | None = None) -> None:
+    """Mark the provider's free days (search's availability filter, kept by booking.free_days)
+    owed, in the caller's transaction: a record that outlives a lost task."""
+    since = since or timezone.now() - _OWED_FOR_THE_SWEEP
+    FreeDaysState.objects.bulk_create(
+        [FreeDaysState(provider_id=provider_id, owed_since=since)],
+        update_conflicts=True,
+        unique_fields=["provider"],
+        update_fields=["owed_since"],
+    )
+
+
 @transaction.atomic
 def sync_provider_listings(*, provider: ServiceProviderProfile) -> None:
     """Show or hide all of a provider's services after their verification status changed."""
@@ -120,6 +140,7 @@ def sync_provider_listings(*, provider: ServiceProviderProfile) -> None:
         services.filter(is_active=False).update(is_listed=False)
     else:
         services.update(is_listed=False)
+    owe_free_days(provider.pk)
     catalog_cache.invalidate_listings()
 
 
@@ -240,6 +261,7 @@ def _invalidate_pages_of(service: Service, *, was_in: int | None = None) -> None
 
 def _after_write(service: Service, *, was_in: int | None = None) -> None:
     refresh_search_vectors([service.pk])
+    owe_free_days(service.provider_id)  # its length, pricing or listing may have changed
     # Every word a listing can be found by, or a correct query word would be "corrected".
     remember_search_terms(service.title, service.short_description, service.description)
     _invalidate_pages_of(service, was_in=was_in)
@@ -302,6 +324,7 @@ def set_service_active(*, service: Service, user: User, active: bool) -> Service
     service.is_active = active
     service.is_listed = active and _listed_condition(service.provider)
     service.save(update_fields=["is_active", "is_listed", "updated_at"])
+    owe_free_days(service.provider_id)
     _invalidate_pages_of(service)
     return service
 

@@ -15,6 +15,7 @@ from . import cache as catalog_cache
 from . import selectors, services
 from .forms import SearchForm, ServiceForm
 from .models import Service
+from .signals import service_page_viewed
 
 
 def _root_categories():
@@ -80,6 +81,13 @@ def _search_page(request, *, category=None):
     return render(request, template, context)
 
 
+def _free_label(day_name: str) -> str:
+    """ "Free this week", "Free today", "Free Thursday 3 December"."""
+    if day_name.startswith("This week"):
+        return "Free this week"
+    return f"Free {day_name.lower() if day_name in ('Today', 'Tomorrow') else day_name}"
+
+
 def _filter_chips(request, form, filters):
     """Active filters, each with the URL that removes it."""
     chips = []
@@ -91,6 +99,7 @@ def _filter_chips(request, form, filters):
         "max_price": lambda v: f"Up to {v}",
         "min_rating": lambda v: f"★ {v}+",
         "pricing_type": lambda v: dict(form.fields["pricing_type"].choices).get(v, v),
+        "available": lambda v: _free_label(dict(form.fields["available"].choices).get(v, v)),
     }
     for name, label in labels.items():
         value = request.GET.get(name, "").strip()
@@ -129,6 +138,7 @@ def service_detail(request, pk, slug):
     template = "catalog/service_detail.html"
     if request.htmx and not request.htmx.boosted:
         template += "#reviews"
+    service_page_viewed.send(sender=Service, request=request, service=service)  # insights (#21)
     return render(
         request,
         template,

@@ -341,9 +341,10 @@ def test_booking_takes_ten_statements_and_answers_what_a_read_would(
     client, service, customer_auth, django_assert_num_queries
 ):
     # The token's user, the service with its provider and schedule, its cities; then the
-    # locked schedule, hours, time off and bookings that decide the slot; the booking, its
-    # history row and the provider's notification. Twelve with the SAVEPOINT and RELEASE of
-    # the transaction, which the test's own transaction turns into a savepoint.
+    # locked schedule (in the same statement, the mark that search's free days are owed:
+    # booking.free_days), hours, time off and bookings that decide the slot; the booking,
+    # its history row and the notifications. Twelve with the SAVEPOINT and RELEASE of the
+    # transaction, which the test's own transaction turns into a savepoint.
     payload = booking_payload(service)
     with django_assert_num_queries(12):
         created = send(client, "post", CREATE, payload, **customer_auth)
