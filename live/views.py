@@ -8,6 +8,7 @@ user's capped Redis stream still holds after that id. See docs/live.md.
 """
 
 import asyncio
+import contextlib
 import re
 
 import redis.asyncio as aioredis
@@ -47,6 +48,9 @@ async def _events(user_id, last_id: str | None):
     try:
         # The reconnection delay, then a first heartbeat: the page knows events do arrive
         # (a buffering proxy would hold it back, and the page falls back on polling).
+        with contextlib.suppress(TimeoutError):
+            # Subscribed before anything is read, so nothing published from now is missed.
+            await asyncio.wait_for(current.ready.wait(), timeout=2)
         yield b"retry: 3000\n\n" + _frame(None, "ping", "{}")
         if last_id is None:
             # A fresh page has just read everything; only what comes next is news.

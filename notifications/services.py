@@ -25,6 +25,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import live
+
 from . import conf
 from .models import OPTIONAL_EMAIL_PREFERENCE, EmailStatus, Notification
 
@@ -90,6 +92,10 @@ def notify_all(messages: list[Message]) -> list[Notification | None]:
     for notification in notifications:
         if notification.pk is not None:
             transaction.on_commit(partial(enqueue_email, notification.pk))
+    # Open pages of the recipients hear of it at once (the live stream, #22; after commit).
+    live.publish(
+        user_ids=[n.recipient_id for n in notifications if n.pk is not None], kind="notification"
+    )
     return [notification if notification.pk is not None else None for notification in notifications]
 
 
