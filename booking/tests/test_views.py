@@ -432,9 +432,9 @@ def test_my_bookings_query_count_is_constant(
             **booking_input(service, local(2026, 3, 3, hour), customer=customer)
         )
 
-    # User, upcoming, past, the upcoming services' photos (#18), unread badge (sessions
-    # live in Redis).
-    with django_assert_num_queries(5):
+    # User, upcoming, past, the upcoming services' photos (#18), the unread badges of
+    # notifications and messages (sessions live in Redis).
+    with django_assert_num_queries(6):
         client.get(reverse("booking:my_bookings"))
 
 

@@ -62,9 +62,12 @@ def card_pictures(services):
 
 
 @register.simple_tag
-def service_picture(service, pictures, eager=False, css_class="card-photo", mark=True):
+def service_picture(
+    service, pictures, eager=False, css_class="card-photo", mark=True, provider=None
+):
     """A card's picture, or the category's mark with the provider's initials (`mark=False`
-    where the category is not loaded, as in booking rows)."""
+    where the category is not loaded, as in booking rows; `provider` when the row has it
+    loaded and the service's own is not)."""
     photo = (pictures or {}).get(service.pk)
     sizes = CARD_SIZES if css_class == "card-photo" else THUMB_SIZES
     if photo is not None:
@@ -74,7 +77,7 @@ def service_picture(service, pictures, eager=False, css_class="card-photo", mark
         '<span class="placeholder-mark">{}</span><span class="placeholder-initials">{}</span></div>',
         css_class,
         (service.category.icon or "") if mark else "",
-        initials(service.provider.display_name),
+        initials((provider or service.provider).display_name),
     )
 
 
