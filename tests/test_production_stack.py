@@ -79,15 +79,18 @@ def test_compose_refuses_to_start_without_a_secret(secret):
 def test_web_and_worker_wait_for_the_one_shot_migration():
     services = compose()["services"]
 
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "nginx"}
+    assert set(services) == {"db", "redis", "migrate", "web", "live", "worker", "nginx"}
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
     assert services["migrate"]["restart"] == "no"
-    for name in ("web", "worker"):
+    for name in ("web", "live", "worker"):
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }
         assert "migrate" not in " ".join(services[name]["command"])
-    assert services["nginx"]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert services["nginx"]["depends_on"] == {
+        "web": {"condition": "service_healthy"},
+        "live": {"condition": "service_healthy"},  # the live stream (#22)
+    }
 
 
 def test_every_service_has_a_log_size_limit_and_the_long_lived_ones_a_health_check():
@@ -95,7 +98,7 @@ def test_every_service_has_a_log_size_limit_and_the_long_lived_ones_a_health_che
 
     for name, service in services.items():
         assert service["logging"]["options"]["max-size"] == "10m", name
-    for name in ("db", "redis", "nginx"):
+    for name in ("db", "redis", "live", "nginx"):
         assert "test" in services[name]["healthcheck"], name
     for name in ("migrate", "worker"):  # gunicorn's check (the image's) does not apply
         assert services[name]["healthcheck"] == {"disable": True}
@@ -142,7 +145,7 @@ def nginx_test(tmp_path, media):
     shutil.copy(REPO / "deploy" / "nginx" / f"media-{media}.conf", conf / "marketplace-media.conf")
     shutil.copy("/etc/nginx/mime.types", conf / "mime.types")
     hosts = tmp_path / "hosts"
-    hosts.write_text("127.0.0.1 localhost\n127.0.0.1 web\n")
+    hosts.write_text("127.0.0.1 localhost\n127.0.0.1 web\n127.0.0.1 live\n")
     script = textwrap.dedent(
         f"""
         set -e
@@ -197,5 +200,7 @@ def test_nginx_forwards_the_client_and_scheme_and_compresses():
     assert "proxy_set_header X-Forwarded-Proto $forwarded_proto;" in config
     assert re.search(r"^\s*gzip on;", config, re.M)
     assert "client_max_body_size" in config and "proxy_read_timeout" in config
-    events = config.split("location /events/")[1].split("}")[0]
+    # The live stream (#22): to uvicorn, never buffered.
+    events = config.split("location /live/")[1].split("}")[0]
     assert "proxy_buffering off;" in events
+    assert "proxy_pass http://marketplace_live;" in events
