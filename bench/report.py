@@ -20,7 +20,11 @@ MIN_SHARE_OF_BASELINE = {
     "provider page": 0.20,
     "api booking create": 0.08,
 }
-MAX_P95_ALONE_MS = {"api booking create": 15.0, "dashboard": 50.0}
+MAX_P95_ALONE_MS = {
+    "api booking create": 15.0,
+    "dashboard": 50.0,
+    "search by availability": 100.0,  # issue #18
+}
 # Cached pages whose misses are timed apart (bench/cached_rows.py): a miss never above this.
 MAX_MISS_MS = 50.0
 CACHED_ROWS = ("home + writes", "category page + writes")

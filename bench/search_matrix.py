@@ -25,7 +25,16 @@ DEEP_PAGE = min(20, MAX_PAGE)
 MIN_PRICES = ["0", "20", "50", "100", "250"]
 MAX_PRICES = ["50", "100", "200", "500", "1000"]
 SORTS = [value for value, _label in Sort.CHOICES]
-FILTERS = ["q", "category", "city", "min_price", "max_price", "min_rating", "pricing_type"]
+FILTERS = [
+    "q",
+    "category",
+    "city",
+    "min_price",
+    "max_price",
+    "min_rating",
+    "pricing_type",
+    "available",
+]
 
 _TITLE_WORDS_SQL = f"""
     SELECT word, count(*) AS uses
@@ -70,6 +79,8 @@ class _Vocabulary:
         self.cities = _choices(form.fields["city"])
         self.ratings = _choices(form.fields["min_rating"])
         self.pricing_types = _choices(form.fields["pricing_type"])
+        # "This week" and each of the next 14 days (their dates move with the day it runs).
+        self.available = _choices(form.fields["available"])
         words = title_words() or ["service"]
         self.common = words[:COMMON_WORDS]
         self.rare = [w for w in reversed(words[COMMON_WORDS:])][:RARE_WORDS]
@@ -92,6 +103,7 @@ class _Vocabulary:
             "max_price": MAX_PRICES,
             "min_rating": self.ratings,
             "pricing_type": self.pricing_types,
+            "available": self.available,
         }[name]
         if name == "q":
             return self.text(rng)
@@ -128,6 +140,9 @@ def _essentials(v: _Vocabulary, rng: random.Random) -> Iterator[dict]:
         yield {"min_rating": rating}
     for pricing in v.pricing_types:
         yield {"pricing_type": pricing}
+    for day in v.available:
+        yield {"available": day}
+        yield {"q": v.common[0], "available": day}
     for text in v.pairs[:20]:
         yield {"q": text}
     for text in v.typos:

@@ -23,6 +23,7 @@ from bench import fixtures
 from bench.search_matrix import SORTS, search_matrix, zipf_sequence
 from booking.models import Booking, WeeklyAvailability
 from booking.selectors import SlotFinder
+from catalog.forms import SearchForm
 from catalog.models import Service, ServiceCategory
 
 CLIENT_EMAIL = "bench-client@bench.example.com"
@@ -51,6 +52,20 @@ def search_lines(seed: int = 2026) -> list[str]:
     return [get("/search/", params) for params in zipf_sequence(matrix, SEARCH_REQUESTS, seed=seed)]
 
 
+AVAILABILITY_REQUESTS = 1000
+
+
+def availability_lines(seed: int = 2026) -> list[str]:
+    """The availability row's requests: distinct searches of the matrix, each asking for
+    "this week" or one of the next 14 days (the search form's own choices), so every filter
+    and sort meets the free-days probe, mostly on days most providers work, sometimes on a
+    Sunday nobody does."""
+    rng = random.Random(seed)
+    days = [value for value, _label in SearchForm().fields["available"].choices if value]
+    matrix = search_matrix(seed=seed, size=AVAILABILITY_REQUESTS)
+    return [get("/search/", {**params, "available": rng.choice(days)}) for params in matrix]
+
+
 def _sample(queryset, rng, size):
     ids = list(queryset.values_list("pk", flat=True))
     return sorted(rng.sample(ids, min(size, len(ids))))
@@ -71,6 +86,7 @@ def page_lines(seed: int = 2026) -> dict[str, list[str]]:
     lines = {
         "home": [get("/")],
         "search": search_lines(),
+        "search by availability": availability_lines(),
         # Every category as linked, and in each order people pick: each its own cached page.
         "category page": [
             get(category.get_absolute_url(), {"sort": sort} if sort != SORTS[0] else None)

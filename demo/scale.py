@@ -28,8 +28,9 @@ from accounts.models import (
     VerificationStatus,
 )
 from booking import conf as booking_conf
+from booking import free_days
 from booking.models import ProviderSchedule, WeeklyAvailability
-from catalog.models import Service, ServiceCategory
+from catalog.models import FreeDaysState, Service, ServiceCategory
 from catalog.services import SEARCH_VECTOR_SQL, remember_search_terms
 
 from .bulk_copy import copy_rows, next_ids
@@ -89,6 +90,7 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
     missing = total - existing
     if missing <= 0:
         _seed_working_hours()  # databases seeded before scale providers had hours
+        _seed_free_days(stdout)  # or before search filtered on availability, or days ago
         return 0
     rng = random.Random(f"{seed}-{existing}")
     offers = _offers_by_leaf()
@@ -114,6 +116,7 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
         _seed_working_hours()
         if stdout:
             stdout.write("  rebuilding indexes…")
+    _seed_free_days(stdout)
     remember_search_terms(
         *(c.search_terms for c in ServiceCategory.objects.all()),
         *(" ".join([title, short]) for _top, _category, (title, short, *_rest) in offers),
@@ -192,6 +195,30 @@ def _seed_working_hours():
             """,
             [pattern, *WORKDAY_HOURS * 5, *SATURDAY_HOURS],
         )
+
+
+FREE_DAYS_BATCH = 1000
+
+
+def _seed_free_days(stdout=None):
+    """Search's free days for every scale provider whose rows are missing or would no longer
+    cover this week, by the same code as the sweep (booking.free_days.refresh_many)."""
+    fresh_until = timezone.now().date() + timedelta(days=7)
+    stale = (
+        ServiceProviderProfile.objects.filter(user__email__endswith=f"@{EMAIL_DOMAIN}")
+        .exclude(
+            pk__in=FreeDaysState.objects.filter(computed_through__gte=fresh_until).values(
+                "provider_id"
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    providers = list(stale)
+    for start in range(0, len(providers), FREE_DAYS_BATCH):
+        free_days.refresh_many(providers[start : start + FREE_DAYS_BATCH])
+        if stdout and (start // FREE_DAYS_BATCH) % 20 == 0:
+            stdout.write(f"  free days: {start:,} / {len(providers):,} providers")
 
 
 def _create_staging_table():

@@ -86,3 +86,27 @@ def test_scales_other_than_the_stated_ones_are_judged_and_say_so():
 def test_one_scale_is_nothing_to_compare():
     with pytest.raises(ValueError, match="at least two"):
         scales.compare({10_000: document([5] * 5, [3] * 5)})
+
+
+def test_searches_by_availability_are_judged_on_their_own_p95_at_the_large_scale():
+    def with_availability(ms_available):
+        doc = document([5, 6, 7, 10, 12], [4] * 5)
+        extra = [
+            {"params": {"available": "week", "q": str(n)}, "ms": ms, "sql_ms": ms}
+            for n, ms in enumerate(ms_available)
+        ]
+        return {**doc, "timings": doc["timings"] + extra}
+
+    fast = scales.compare(
+        {10_000: with_availability([5] * 20), 1_000_000: with_availability([20] * 19 + [90])}
+    )
+    slow = scales.compare(
+        {10_000: with_availability([5] * 20), 1_000_000: with_availability([20] * 18 + [150] * 2)}
+    )
+
+    def availability(comparison):
+        return next(c for c in comparison["targets"] if c["target"].startswith("searches by"))
+
+    assert availability(fast)["met"] is True
+    assert availability(slow)["met"] is False
+    assert availability(slow)["measured"] == "150 ms over 20 searches"

@@ -1,5 +1,6 @@
 """`seed_demo --scale N`: the bulk listings the benchmarks search."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from booking.models import ProviderSchedule, WeeklyAvailability
 from booking.selectors import bookable_dates, free_slots
-from catalog.models import Service
+from catalog.models import FREE_DAYS_AHEAD, Service, ServiceFreeDay
 from catalog.selectors import SearchFilters, search_services
 from demo.scale import EMAIL_DOMAIN
 
@@ -73,3 +74,21 @@ def test_hours_are_added_to_a_database_seeded_before_providers_had_them():
     providers = {s.provider_id for s in scale_services()}
     assert set(ProviderSchedule.objects.values_list("provider_id", flat=True)) >= providers
     assert {a.provider_id for a in WeeklyAvailability.objects.all()} >= providers
+
+
+def test_every_listed_scale_service_is_found_free_on_the_days_it_can_be_booked():
+    call_command("seed_demo", "--scale", "20", stdout=StringIO())
+    services = list(scale_services().filter(is_listed=True).select_related("provider"))
+    now = timezone.now()
+    start = now.date()
+
+    for service in services:
+        days = bookable_dates(service=service, start=start, days=FREE_DAYS_AHEAD, now=now)
+        stored = set(
+            ServiceFreeDay.objects.filter(service=service, book_by__gte=now).values_list(
+                "day", flat=True
+            )
+        )
+        assert stored == {day for day in days if day >= start}, service
+    week = search_services(SearchFilters(free_from=start, free_until=start + timedelta(days=6)))
+    assert week.count == len(services)

@@ -34,6 +34,7 @@ ROWS = [
     "home",
     "home + writes",
     "search",
+    "search by availability",
     "category page",
     "category page + writes",
     "service detail",
