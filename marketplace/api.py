@@ -14,6 +14,7 @@ from core.api.parser import JsonObjectParser
 from core.ratelimit import ApiRateThrottle
 from messaging.api import router as messaging_router
 from notifications.api import router as notifications_router
+from quotes.api import router as quotes_router
 from reviews.api import router as reviews_router
 
 
@@ -63,5 +64,8 @@ api.add_router("/", booking_router)
 # /reviews/create/, /services/{id}/reviews/ and /providers/{slug}/ (with its reviews).
 api.add_router("/", reviews_router)
 api.add_router("/notifications/", notifications_router)
+# /quotes/...: quote requests and quotes (#22); /quotes/create/ is listed before
+# /quotes/{quote_reference}/, so "create" is never taken for a reference.
+api.add_router("/", quotes_router)
 # Conversations and their messages (#22).
 api.add_router("/conversations/", messaging_router)

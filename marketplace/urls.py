@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("booking.urls")),
     path("", include("photos.urls")),
     path("", include("reviews.urls")),
-    path("", include("insights.urls")),
+    path("", include("quotes.urls")),
     path("me/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),

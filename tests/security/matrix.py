@@ -129,6 +129,8 @@ def private_markers(side) -> list[str]:
         side.customer.email,
         side.notification.title,
         side.provider_notification.title,
+        # Quotes (#22): what A's customer asked for.
+        *([side.quote_request.description] if side.quote_request else []),
         # #22: what A's customer and provider wrote to each other.
         *side.conversation.messages.values_list("body", flat=True),
     ]

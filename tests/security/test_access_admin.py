@@ -51,6 +51,8 @@ ADMIN_MODELS = {
     "booking.timeoff": ("", "", lambda w: w.a.time_off.pk),
     "reviews.review": ("ad", "", lambda w: w.a.review.pk),  # hidden, never deleted
     "notifications.notification": ("ac", "", lambda w: w.a.notification.pk),  # read-only
+    # Quotes (#22) change only through their services: the team reads them here.
+    "quotes.quoterequest": ("acd", "", lambda w: w.a.quote_request.pk),
     # Reports of messages (#22): read, and deleted once dealt with; never written here.
     "messaging.messagereport": (
         "ac",

@@ -55,6 +55,32 @@ def _review(world):
     }
 
 
+def _quote_request(world):  # quotes (#22)
+    return {
+        "service": world.a.quote_request.service_id,
+        "description": "Hijacked",
+        "city": "austin-tx",
+    }
+
+
+def _quote(world):  # quotes (#22)
+    return {
+        "pricing": "FIXED",
+        "price": "1.00",
+        "duration_minutes": 60,
+        "included": "Hijacked",
+        "valid_until": (world.a.free_slot.date() + timedelta(days=1)).isoformat(),
+    }
+
+
+def _accept(world):  # quotes (#22): a free time for the quoted two hours
+    return {
+        "starts_at": world.a.free_slot.isoformat(),
+        "service_address": "1 Main Street",
+        "service_postal_code": "78701",
+    }
+
+
 PROVIDERS = row(401, 403, 403, 200, 200, 403, 403)
 A_PROVIDER_ONLY = row(401, 403, 403, 200, 404, 403, 403)
 A_CONVERSATION = row(401, 200, 404, 200, 404, 403, 403)  # #22
@@ -242,6 +268,42 @@ API = {
         Ask(row(401, 200, 404, 404, 404, 404, 404), method="post"),
     ),
     "POST /api/notifications/read-all/": (None, Ask(SIGNED_IN, method="post")),
+    # Quotes (#22): A's customer asked A's provider, who quoted (world.py).
+    "POST /api/quotes/create/": (
+        None,
+        Ask(
+            row(401, 201, 201, 403, 403, 403, 403),
+            method="post",
+            json=True,
+            data=_quote_request,
+        ),
+    ),
+    "GET /api/quotes/": (None, Ask(SIGNED_IN)),
+    "GET /api/quotes/{quote_reference}/": (
+        None,
+        Ask(row(401, 200, 404, 200, 404, 200, 200)),
+    ),
+    "POST /api/quotes/{quote_reference}/quote/": (
+        None,
+        Ask(row(401, 403, 404, 200, 404, 403, 403), method="post", json=True, data=_quote),
+    ),
+    "POST /api/quotes/{quote_reference}/decline/": (
+        None,
+        Ask(
+            row(401, 403, 404, 200, 404, 403, 403),
+            method="post",
+            json=True,
+            data={"reason": "Hijacked"},
+        ),
+    ),
+    "POST /api/quotes/{quote_reference}/withdraw/": (
+        None,
+        Ask(row(401, 403, 404, 200, 404, 403, 403), method="post", json=True, data={}),
+    ),
+    "POST /api/quotes/{quote_reference}/accept/": (
+        None,
+        Ask(row(401, 200, 404, 403, 404, 403, 403), method="post", json=True, data=_accept),
+    ),
     # Messages (#22): each side's own conversations; staff accounts are not participants.
     "GET /api/conversations/": (None, Ask(row(401, 200, 200, 200, 200, 403, 403))),
     "GET /api/conversations/unread-count/": (None, Ask(SIGNED_IN)),
@@ -295,6 +357,7 @@ def _url(operation, world):
         .pk,
         time_off_id=world.a.time_off.pk,
         notification_id=world.a.notification.pk,
+        quote_reference=world.a.quote_request.reference,
         conversation_id=world.a.conversation.pk,
         message_id=world.a.conversation.messages.last().pk,
     )

@@ -259,9 +259,6 @@ SITE = {
         None,
         [Ask(POST_ONLY), Ask(signed_in(REDIRECT), method="post")],
     ),
-    # Insights (#21): each provider's own figures and CSV; B's answers never hold A's.
-    "insights:overview": (None, [Ask(PROVIDERS_ONLY)]),
-    "insights:export": (None, [Ask(PROVIDERS_ONLY)]),
     # The site's own pages (#19): text pages for everyone; a new customer's welcome;
     # each person's own data (the export shows only theirs: B's never holds A's markers).
     "pages:how_it_works": (None, [Ask(every(200))]),
@@ -277,6 +274,38 @@ SITE = {
     "pages:data_export": (None, [Ask(signed_in(200))]),
     # Without the password nothing is deleted: the form again, with its error.
     "pages:delete_account": (None, [Ask(signed_in(200)), Ask(signed_in(400), method="post")]),
+    # Quotes (#22): A's customer asked A's provider, who quoted; only they (and the
+    # marketplace team, to read) reach it. Only customers ask and accept; only the provider
+    # asked answers. POSTs with nothing filled in re-render with errors (400).
+    "quotes:request": (
+        lambda w: {"service_pk": w.a.quote_request.service_id},
+        [
+            Ask(row(LOGIN, 200, 200, 403, 403, 403, 403)),
+            Ask(row(LOGIN, 400, 400, 403, 403, 403, 403), method="post"),
+        ],
+    ),
+    "quotes:my_quotes": (None, [Ask(row(LOGIN, 200, 200, REDIRECT, REDIRECT, 200, 200))]),
+    "quotes:provider_requests": (None, [Ask(PROVIDERS_ONLY)]),
+    "quotes:detail": (lambda w: {"reference": w.a.quote_request.reference}, [Ask(A_BOOKING)]),
+    "quotes:send": (
+        lambda w: {"reference": w.a.quote_request.reference},
+        [Ask(POST_ONLY), Ask(row(LOGIN, 403, 404, 400, 404, 403, 403), method="post")],
+    ),
+    "quotes:decline": (
+        lambda w: {"reference": w.a.quote_request.reference},
+        [Ask(POST_ONLY), Ask(row(LOGIN, 403, 404, 400, 404, 403, 403), method="post")],
+    ),
+    "quotes:withdraw": (
+        lambda w: {"reference": w.a.quote_request.reference},
+        [Ask(POST_ONLY), Ask(row(LOGIN, 403, 404, REDIRECT, 404, 403, 403), method="post")],
+    ),
+    "quotes:accept": (
+        lambda w: {"reference": w.a.quote_request.reference},
+        [
+            Ask(row(LOGIN, 200, 404, 403, 404, 403, 403)),
+            Ask(row(LOGIN, 400, 404, 403, 404, 403, 403), method="post"),
+        ],
+    ),
     "pages:favicon": (None, [Ask(every(REDIRECT))]),
     # Photos (#18): each provider's own; another provider's service or photo is not found.
     # An empty upload is shown again with its errors; nothing is stored.

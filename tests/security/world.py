@@ -63,6 +63,7 @@ class Side:
     provider_notification: Notification
     documents: list = field(default_factory=list)
     free_slot: object = None  # an aware start time nobody has booked, a week or so ahead
+    quote_request: object = None  # quotes (#22): the customer's, quoted by the provider
     conversation: object = None  # the customer's with the provider (#22), reported
 
     @property
@@ -136,6 +137,7 @@ def _side(name: str, superadmin, city) -> Side:
     )
     return Side(
         free_slot=_first_free_slot(service),
+        quote_request=_quote_request(name, customer, profile),
         conversation=_conversation(
             name, customer, ServiceProviderProfile.objects.get(pk=profile.pk)
         ),
@@ -181,6 +183,30 @@ def _conversation(name, customer, provider_profile):
     return thread
 
 
+def _quote_request(name, customer, provider_profile):
+    """Quotes (#22): the customer's request on the provider's price-on-quote service,
+    quoted (open, so it may be accepted)."""
+    from catalog.models import PricingType
+    from quotes.tests.factories import quoted, requested
+
+    service = bookable_service(
+        provider=ServiceProviderProfile.objects.get(pk=provider_profile.pk),
+        pricing_type=PricingType.QUOTE,
+        title=f"Quoted job of {name}",
+    )
+    asked = requested(service=service, customer=customer, description=f"Secret leak of {name}")
+    return quoted(quote_request=asked)
+
+
+def _quote_rows(side):
+    from quotes.models import QuoteEvent, QuoteRequest
+
+    return [
+        QuoteRequest.objects.filter(customer=side.customer).order_by("pk"),
+        QuoteEvent.objects.filter(quote_request__customer=side.customer).order_by("pk"),
+    ]
+
+
 def build_world() -> World:
     superadmin = SuperadminFactory(email="superadmin@example.com")
     admin = AdminFactory(email="admin@example.com")
@@ -210,6 +236,7 @@ def fingerprint(side: Side):
             pk__in=[side.notification.pk, side.provider_notification.pk]
         ).order_by("pk"),
         EmailAddress.objects.filter(user__in=[customer, provider]).order_by("pk"),
+        *_quote_rows(side),  # quotes (#22)
         # #22: A's conversation, its messages and reports.
         Conversation.objects.filter(pk=side.conversation.pk),
         Message.objects.filter(conversation=side.conversation).order_by("pk"),

@@ -1,0 +1,159 @@
+"""The quotes API's inputs and answers."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+from accounts.models import City
+from booking.models import NOTES_MAX_LENGTH, booking_field_length
+from core.api.text import InputSchema
+
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    INCLUDED_MAX_LENGTH,
+    PREFERRED_TIMES_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    QuoteEventKind,
+    QuotePricing,
+    QuoteStatus,
+)
+
+PAGE_SIZE = 20
+
+
+def _blank_is_none(value):
+    return None if value == "" else value
+
+
+class QuoteRequestIn(InputSchema):
+    MULTILINE = frozenset({"description", "preferred_times"})
+
+    service: int = Field(description="The id of a listed service that takes quote requests.")
+    description: str = Field(max_length=DESCRIPTION_MAX_LENGTH, description="The job.")
+    city: str = Field(
+        max_length=City._meta.get_field("slug").max_length,
+        description="The address's city, one the provider serves: its slug or its name.",
+    )
+    preferred_times: str = Field(
+        "", max_length=PREFERRED_TIMES_MAX_LENGTH, description="Preferred days and times."
+    )
+
+
+class QuoteIn(InputSchema):
+    MULTILINE = frozenset({"included"})
+
+    pricing: QuotePricing = Field(description="FIXED: `price` is the job's; HOURLY: per hour.")
+    price: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    estimated_hours: Decimal | None = Field(
+        None, gt=0, max_digits=5, decimal_places=2, description="Required for HOURLY."
+    )
+    duration_minutes: int = Field(
+        ge=15, le=720, description="The time to book, 15 to 720 minutes in steps of 15."
+    )
+    included: str = Field(max_length=INCLUDED_MAX_LENGTH, description="What the price includes.")
+    valid_until: dt.date = Field(
+        description="The provider's local date the quote is valid through (up to "
+        "QUOTES_MAX_VALIDITY_DAYS ahead, 60 by default)."
+    )
+    proposed_start: dt.datetime | None = Field(
+        None,
+        description="Optionally a free slot (ISO 8601 with its offset) for the quoted duration.",
+    )
+
+
+class ReasonIn(InputSchema):
+    MULTILINE = frozenset({"reason"})
+
+    reason: str = Field("", max_length=REASON_MAX_LENGTH)
+
+
+class AcceptIn(InputSchema):
+    MULTILINE = frozenset({"customer_notes"})
+
+    starts_at: dt.datetime = Field(
+        description="A free start for the quoted duration (see GET /api/services/{id}/slots/), "
+        "ISO 8601 with its offset; the proposed one if still free."
+    )
+    service_address: str = Field(max_length=booking_field_length("service_address"))
+    service_postal_code: str = Field(max_length=booking_field_length("service_postal_code"))
+    service_state: str = Field("", max_length=booking_field_length("service_state"))
+    customer_notes: str = Field("", max_length=NOTES_MAX_LENGTH)
+
+
+class QuoteFiltersIn(InputSchema):
+    status: Annotated[QuoteStatus | None, BeforeValidator(_blank_is_none)] = Field(
+        None, description="Only requests in this status."
+    )
+    page: Annotated[int | None, BeforeValidator(_blank_is_none)] = Field(
+        None, ge=1, le=2**31 - 1, description="1 (the default) to the last page."
+    )
+
+
+class QuoteEventOut(Schema):
+    kind: QuoteEventKind
+    from_status: str
+    to_status: QuoteStatus
+    changed_at: dt.datetime
+    notes: str
+    price: Decimal | None
+    estimated_total: Decimal | None
+
+
+class QuoteTermsOut(Schema):
+    pricing: QuotePricing
+    price: Decimal
+    estimated_hours: Decimal | None
+    estimated_total: Decimal
+    currency: str
+    duration_minutes: int
+    included: str
+    valid_until: dt.date
+    expires_at: dt.datetime | None
+    proposed_start: dt.datetime | None
+
+
+class QuoteRequestOut(Schema):
+    reference: str = Field(description="`Q-…`; the booking of an accepted quote names it.")
+    status: QuoteStatus
+    service: int = Field(alias="service_id")
+    provider: str = Field(alias="provider.display_name")
+    city: str = Field(alias="city.slug")
+    description: str
+    preferred_times: str
+    created_at: dt.datetime
+    quote: QuoteTermsOut | None = Field(description="Null until the provider quotes.")
+    decline_reason: str
+    booking_reference: str | None = Field(description="The booking an accepted quote made.")
+
+    @staticmethod
+    def resolve_quote(obj):
+        if obj.price is None:
+            return None
+        return {
+            **obj.terms(),
+            "estimated_total": obj.estimated_total,
+            "currency": obj.currency,
+            "expires_at": obj.expires_at,
+        }
+
+    @staticmethod
+    def resolve_booking_reference(obj):
+        return obj.booking.booking_reference if obj.booking_id else None
+
+
+class QuoteDetailOut(QuoteRequestOut):
+    history: list[QuoteEventOut] = Field(description="Every change, oldest first.")
+
+    @staticmethod
+    def resolve_history(obj):
+        return list(obj.history.all())
+
+
+class QuotePageOut(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[QuoteRequestOut] = Field(description=f"Up to {PAGE_SIZE} requests.")
