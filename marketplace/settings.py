@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "photos",
     "booking",
     "reviews",
+    "insights",
     "notifications",
     "quotes",
     "messaging",

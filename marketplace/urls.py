@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("photos.urls")),
     path("", include("reviews.urls")),
     path("", include("quotes.urls")),
+    path("", include("insights.urls")),
     path("me/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),

@@ -24,6 +24,7 @@ LAYERS = [
     "messaging",
     "live",
     "pages",
+    "insights",
     "marketplace",
 ]
 # Tools on top: they may import anything; only they themselves and tests import them.
@@ -112,6 +113,8 @@ ALLOWED_STRING_ARROWS = {
     "({% provider_checklist %})",
     ("booking", "pages"): "My bookings marks jobs waiting for a review, by reviews' rule "
     "({% awaiting_review %})",
+    ("accounts", "insights"): "a provider's dashboard home shows their business overview "
+    "({% business_overview %}, #21)",
 }
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 INCLUDE = re.compile(r"""include\(\s*["']([\w.]+)["']""")

@@ -259,6 +259,9 @@ SITE = {
         None,
         [Ask(POST_ONLY), Ask(signed_in(REDIRECT), method="post")],
     ),
+    # Insights (#21): each provider's own figures and CSV; B's answers never hold A's.
+    "insights:overview": (None, [Ask(PROVIDERS_ONLY)]),
+    "insights:export": (None, [Ask(PROVIDERS_ONLY)]),
     # The site's own pages (#19): text pages for everyone; a new customer's welcome;
     # each person's own data (the export shows only theirs: B's never holds A's markers).
     "pages:how_it_works": (None, [Ask(every(200))]),
