@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ from booking.tests.factories import bookable_service
 from catalog.models import Service
 from core.db.middleware import PIN_COOKIE
 from core.db.router import primary
+from tests.api_client import bearer, send
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -87,6 +89,46 @@ def test_a_customer_sees_their_new_booking_at_once_though_the_replica_lags(
 
     assert booking.booking_reference in page.content.decode()
     assert on_replica.captured_queries == []
+
+
+def test_a_phone_app_without_cookies_sees_its_new_booking_at_once_though_the_replica_lags(
+    read_replica, time_machine
+):
+    time_machine.move_to(datetime(2026, 3, 2, 7, tzinfo=CHICAGO), tick=False)
+    service = bookable_service(title="Leak repair", city=CityFactory(name="Austin"))
+    auth = bearer(CustomerFactory())
+    other = bearer(CustomerFactory())
+    read_replica.wait_for_replay()
+    read_replica.pause_replay()  # from here on the replica has none of the customer's rows
+    created = send(
+        Client(),
+        "post",
+        "/api/bookings/create/",
+        {
+            "service": service.pk,
+            "scheduled_date": "2026-03-03",
+            "scheduled_time": "10:00",
+            "estimated_duration_minutes": 60,
+            "service_address": "12 Elm Street",
+            "service_city": service.provider.cities.first().slug,
+            "service_state": "TX",
+            "service_postal_code": "78701",
+        },
+        **auth,
+    )
+    assert created.status_code == 201, created.content
+    reference = created.json()["booking_reference"]
+
+    # A new client each time: no cookie comes back, as from an app that keeps none.
+    with CaptureQueriesContext(connections["replica_1"]) as on_replica:
+        mine = Client().get("/api/bookings/", **auth)
+    with CaptureQueriesContext(connections["replica_1"]) as others_reads:
+        Client().get("/api/bookings/", **other)
+
+    assert reference in mine.content.decode()
+    assert on_replica.captured_queries == []
+    # Another user's reads still go to the replica: the pin is the writer's alone.
+    assert others_reads.captured_queries
 
 
 def test_reads_inside_a_transaction_or_primary_use_the_primary(read_replica):
