@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import City, ServiceProviderProfile
 from catalog.models import MAX_DURATION_MINUTES, PricingType, Service
 
-from . import conf, free_days, selectors
+from . import conf, free_days, next_free, selectors
 from . import notifications as booking_notifications
 from .errors import BookingError, NotAllowed, NotNow, NotYours, SlotTaken
 from .models import (
@@ -342,6 +342,7 @@ def _booking_changed(
     )
     if from_status in ACTIVE_STATUSES and to_status not in ACTIVE_STATUSES:
         free_days.owe(booking.provider_id)  # its time is free again
+        next_free.invalidate(booking.provider_id)  # #18: cards' next free time
     transaction.on_commit(
         partial(
             _announce_change,
@@ -399,6 +400,7 @@ def _lock_schedule(provider_id: int) -> ProviderSchedule:
     if schedule is None:
         ensure_schedule(provider=ServiceProviderProfile.objects.get(pk=provider_id))
         schedule = free_days.lock_schedule_owing(provider_id)
+    next_free.invalidate(provider_id)  # #18: cards' next free time, after commit
     return schedule
 
 
@@ -521,6 +523,7 @@ def remove_time_off(*, provider: ServiceProviderProfile, time_off: TimeOff) -> N
         raise NotYours("That time off belongs to another provider.")
     time_off.delete()
     free_days.owe(provider.pk)
+    next_free.invalidate(provider.pk)  # #18
 
 
 # Creating and moving bookings --------------------------------------------------------------------

@@ -585,7 +585,8 @@ def search_services(filters: SearchFilters) -> SearchResults:
     else:
         few = count <= COUNT_CAP
         ids = _page_ids(matches, filters.sort, offset, category_ids, few=few) if count else []
-    by_id = public_services().in_bulk(ids)
+    # The cards show the cities each provider serves (#18).
+    by_id = public_services().prefetch_related("provider__cities").in_bulk(ids)
     return SearchResults(
         services=[by_id[pk] for pk in ids if pk in by_id],
         count=min(count, COUNT_CAP),
@@ -639,7 +640,10 @@ def _shared_home_page():
         figures = home_figures()
         data = {
             "featured": list(
-                public_services().filter(is_featured=True).order_by("-created_at")[:8]
+                public_services()
+                .filter(is_featured=True)
+                .prefetch_related("provider__cities")  # on the cards (#18)
+                .order_by("-created_at")[:8]
             ),
             "figures": catalog_cache.fresh(figures),
         }

@@ -106,6 +106,8 @@ ALLOWED_STRING_ARROWS = {
     ("catalog", "reviews"): "service and provider pages show their reviews ({% review_list_for %})",
     ("catalog", "photos"): "cards, service and provider pages show photos ({% service_picture %}, "
     "{% service_gallery %}, {% provider_picture %})",
+    ("catalog", "booking"): "cards and service pages show the next free time, from booking's slot "
+    "finder ({% next_free_times %})",
     ("booking", "reviews"): "a finished booking's page invites a review ({% review_invitation %})",
     ("booking", "messaging"): "a booking's page shows its messages ({% booking_conversation %})",
     ("marketplace", "bench"): "the benchmark's baseline view, mounted only with BENCH_BASELINE",

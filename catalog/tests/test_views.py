@@ -215,8 +215,9 @@ def test_search_page_query_count_is_constant(client, count, django_assert_num_qu
     ServiceFactory.create_batch(count, category=category, title="Pipe fix")
     client.get(SEARCH)  # warm the category and city caches
 
-    # Vocabulary and word statistics, best matches, rows, the cards' photos (#18).
-    with django_assert_num_queries(4):
+    # Vocabulary and word statistics, best matches, rows, the cards' photos and the
+    # providers' cities (#18); the next free times were cached by the first visit.
+    with django_assert_num_queries(5):
         response = client.get(SEARCH, {"q": "pipe", "category": category.slug})
 
     assert response.context["results"].count == count
@@ -228,7 +229,8 @@ def test_category_page_query_count_is_constant(client, count, django_assert_num_
     ServiceFactory.create_batch(count, category=category)
     client.get(category.get_absolute_url(), {"sort": "price"})  # caches the tree and cities
 
-    with django_assert_num_queries(4):  # count, page ids, those rows, their photos (#18)
+    # Count, page ids, those rows, their photos and cities (#18; next free times cached).
+    with django_assert_num_queries(5):
         response = client.get(category.get_absolute_url())
     with django_assert_num_queries(0):  # the same page for everyone: cached
         client.get(category.get_absolute_url())
@@ -255,7 +257,7 @@ def test_filtered_category_page_is_searched_not_cached(client, django_assert_num
     ServiceFactory(category=category, base_price=80)
     client.get(category.get_absolute_url(), {"min_price": "50"})
 
-    with django_assert_num_queries(4):  # and the cards' photos (#18)
+    with django_assert_num_queries(5):  # and the cards' photos and cities (#18)
         response = client.get(category.get_absolute_url(), {"min_price": "50"})
 
     assert response.context["results"].count == 1
@@ -266,8 +268,9 @@ def test_provider_page_query_count_is_constant(client, count, django_assert_num_
     provider = ProviderFactory().provider_profile
     ServiceFactory.create_batch(count, provider=provider)
 
-    # Provider, their cities, their services, their own photo, the cards' photos (#18).
-    with django_assert_num_queries(5):
+    # Provider, their cities, their services, their own photo, the cards' photos, and the
+    # next free times' schedules (#18: these providers have none, so nothing more).
+    with django_assert_num_queries(6):
         client.get(provider.get_absolute_url())
 
 
