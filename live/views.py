@@ -12,8 +12,10 @@ import contextlib
 import re
 
 import redis.asyncio as aioredis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -46,6 +48,11 @@ async def _events(user_id, last_id: str | None):
     loop = asyncio.get_running_loop()
     closes_at = loop.time() + MAX_SECONDS
     try:
+        # The request's database connection (the session and user were read with it) goes
+        # back now, not when the stream ends: a thousand open streams must not hold a
+        # thousand connections, nor exhaust the pool. Run in the request's own thread,
+        # where the middleware left it; nothing below touches the database.
+        await sync_to_async(connections.close_all)()
         # The reconnection delay, then a first heartbeat: the page knows events do arrive
         # (a buffering proxy would hold it back, and the page falls back on polling).
         with contextlib.suppress(TimeoutError):

@@ -65,8 +65,9 @@ def test_the_review_marks_cost_one_query_whatever_the_list(
     for _ in range(count):
         completed_booking(service=service, customer=customer)
 
-    # user, upcoming, past, their reviews, unread badge
-    with django_assert_num_queries(5):
+    # user, upcoming, past, their reviews, the providers' photos (#18), the unread
+    # notifications and unread messages (#22) badges
+    with django_assert_num_queries(7):
         page = client.get(reverse("booking:my_bookings")).content.decode()
 
     assert page.count("Waiting for your review") == count

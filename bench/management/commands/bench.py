@@ -20,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
-from bench import cached_rows, fixtures, report, workload
+from bench import cached_rows, fixtures, live, report, workload
 from bench.connections import ConnectionSampler
 from bench.postgres_settings import describe, server_settings
 from bench.server import Gunicorn, production_environment, session_cookie
@@ -142,12 +142,21 @@ class Command(BaseCommand):
                 self.server.start()
                 results = self.measure_rows(rows, files, client.email, password)
                 self.add_booking_queries(results, client.email, password)
+                # The live stream's rows (#22): uvicorn beside this gunicorn.
+                live_figures = self.measure_live(client, password, work)
             memory = self.server.worker_memory()
         finally:
             self.server.stop()
         connections_held = sampler.figures()
         server_errors = sum('"level": "ERROR"' in line for line in log_path.open())
         checks = self.print_report(results, memory, server_errors)
+        if live_figures is not None:
+            self.stdout.write(live_figures.describe())
+            check = live_figures.check()
+            checks.append(check)
+            self.stdout.write(
+                f"  {'met' if check['met'] else 'MISSED'}: {check['target']} ({check['measured']})"
+            )
         self.stdout.write(connections_held.describe())
         self.save(
             results,
@@ -157,6 +166,22 @@ class Command(BaseCommand):
             memory=memory,
             server_errors=server_errors,
             checks=checks,
+            live_figures=live_figures,
+        )
+
+    def measure_live(self, client, password, work):
+        """The live stream's rows (bench/live.py), unless BENCH_LIVE=0."""
+        if os.environ.get("BENCH_LIVE", "1") == "0":
+            return None
+        return live.measure_live(
+            environment=self.server.environment,
+            web_url=self.server.url,
+            customer=client,
+            token=self.log_in(self.server.url, client.email, password),
+            provider_email=fixtures.FREE_EMAIL,
+            idle_email=fixtures.BUSY_EMAIL,
+            password=password,
+            work=work,
         )
 
     def request_files(self, rows, work: Path, client, password) -> dict[str, Path]:
@@ -317,7 +342,16 @@ class Command(BaseCommand):
         return checks
 
     def save(
-        self, results, *, started_at, listed, memory, server_errors, checks, connections
+        self,
+        results,
+        *,
+        started_at,
+        listed,
+        memory,
+        server_errors,
+        checks,
+        connections,
+        live_figures=None,
     ) -> None:
         """The run as one JSON document under --output-dir."""
         options = self.options
@@ -350,6 +384,7 @@ class Command(BaseCommand):
         output_dir.mkdir(parents=True, exist_ok=True)
         path = output_dir / f"bench-{options['scale']}-{started_at:%Y%m%dT%H%M%SZ}.json"
         document["connections"] = connections.as_dict()
+        document["live"] = live_figures.as_dict() if live_figures is not None else None
         path.write_text(json.dumps(document, indent=2) + "\n")
         self.stdout.write(f"\nWritten to {path}")
 
