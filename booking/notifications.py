@@ -7,6 +7,7 @@ messages are one INSERT (notifications.services.notify_all)."""
 
 from django.urls import reverse
 
+from core.money import format_money
 from notifications.models import NotificationKind
 from notifications.services import Message, notify_all
 
@@ -84,9 +85,10 @@ def request_details(booking) -> str:
         )
         if part
     )
-    price = f"{booking.estimated_total} {booking.currency}"
+    # As the pages write it (#18): "$137", "$75/hour".
+    price = format_money(booking.estimated_total, booking.currency)
     if booking.pricing_type == "HOURLY":
-        price += f" ({booking.base_price} per hour)"
+        price += f" ({format_money(booking.base_price, booking.currency)}/hour)"
     lines = [
         f"Service: {booking.service.title}, by {booking.provider.display_name}",
         f"When: {_local(booking, booking.starts_at)}–{booking.local_ends_at:%H:%M}"
