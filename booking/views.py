@@ -1,6 +1,6 @@
 """Booking pages for customers: the step-by-step flow, their bookings, a booking's page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -102,19 +102,62 @@ def book_date(request, service_pk):
         return _quote_only(request, service)
     _not_for_other_roles(request)
     _remember_searched_city(request, service)
-    start = _today(service)
-    open_days = set(selectors.bookable_dates(service=service, start=start, days=DATE_PICKER_DAYS))
-    days = [start + timedelta(days=offset) for offset in range(DATE_PICKER_DAYS)]
+    today = _today(service)
+    month = _month(request.GET.get("month"), today)
+    calendar = _month_calendar(service, month, today)
+    step_url = reverse("booking:book_date", args=[service.pk])
     return _step_page(
         request,
         service,
         "date",
-        {
-            "days": [(day, day in open_days) for day in days],
-            "any_open": bool(open_days),
-            "step_url": reverse("booking:book_date", args=[service.pk]),
-        },
+        calendar
+        | {"step_url": f"{step_url}?month={month:%Y-%m}" if "month" in request.GET else step_url},
     )
+
+
+# The day step's calendar (#18): one month, Monday to Sunday, with the next and previous.
+CALENDAR_MONTHS_AHEAD = 3
+WEEKDAY_NAMES = [(f"{date(2026, 1, 5 + i):%A}", f"{date(2026, 1, 5 + i):%a}") for i in range(7)]
+
+
+def _month(value, today) -> date:
+    """The first day of `?month=YYYY-MM`, within this month and CALENDAR_MONTHS_AHEAD more;
+    this month when absent or wrong."""
+    first = today.replace(day=1)
+    try:
+        year, number = (int(part) for part in (value or "").split("-"))
+        asked = date(year, number, 1)
+    except ValueError:
+        return first
+    return min(max(asked, first), _add_months(first, CALENDAR_MONTHS_AHEAD))
+
+
+def _add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_calendar(service, month: date, today: date) -> dict:
+    """The weeks of `month` (Monday first; None pads the first and last), each day with
+    whether it has a free time, and the months either side one may go to."""
+    following = _add_months(month, 1)
+    length = (following - month).days
+    open_days = set(selectors.bookable_dates(service=service, start=month, days=length))
+    cells = [None] * month.weekday() + [
+        (month + timedelta(days=offset), month + timedelta(days=offset) in open_days)
+        for offset in range(length)
+    ]
+    cells += [None] * (-len(cells) % 7)
+    first = today.replace(day=1)
+    return {
+        "month": month,
+        "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
+        "any_open": bool(open_days),
+        "today": today,
+        "weekday_names": WEEKDAY_NAMES,
+        "previous_month": _add_months(month, -1) if month > first else None,
+        "next_month": following if following <= _add_months(first, CALENDAR_MONTHS_AHEAD) else None,
+    }
 
 
 @require_GET
