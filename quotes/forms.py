@@ -3,19 +3,39 @@
 from datetime import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from booking.errors import BookingError
 from booking.local_time import local_start
 from booking.models import booking_field_length
+from core import images
 
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     INCLUDED_MAX_LENGTH,
+    MAX_PHOTOS,
     PREFERRED_TIMES_MAX_LENGTH,
     REASON_MAX_LENGTH,
     QuotePricing,
 )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): a list, maybe empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
 
 
 class QuoteRequestForm(forms.Form):
@@ -33,9 +53,24 @@ class QuoteRequestForm(forms.Form):
         help_text="For example: weekday mornings, or any Saturday.",
     )
 
+    photos = MultipleFileField(
+        label=f"Photos (optional, up to {MAX_PHOTOS})",
+        required=False,
+        help_text="JPEG, PNG or WebP. Only you, the provider and our team see them.",
+    )
+
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        try:
+            # Every problem at once; quotes.services checks again before storing.
+            images.inspect_images(photos, max_count=MAX_PHOTOS)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return photos
 
 
 class QuoteForm(forms.Form):

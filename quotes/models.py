@@ -210,3 +210,33 @@ class QuoteEvent(QuoteTerms):
 
     def __str__(self):
         return f"{self.quote_request}: {self.kind}"
+
+
+class QuotePhoto(models.Model):
+    """A photo the customer sent with a request: checked and cleaned by core.images (type by
+    its bytes, size and pixel limits, EXIF and text stripped, turned upright), kept in the
+    private storage and served only to the two sides and the marketplace team."""
+
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField()
+    # The name in core.storage.private_storage.
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote_request", "position"], name="quote_photo_position_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.quote_request} photo {self.position}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "quotes:photo", kwargs={"reference": self.quote_request.reference, "pk": self.pk}
+        )

@@ -8,9 +8,11 @@ as they stand after it, and notifies the other side (notifications' outbox sends
 after commit).
 """
 
+import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +21,8 @@ from booking import selectors as booking_selectors
 from booking import services as booking_services
 from booking.models import DURATION_STEP_MINUTES, Booking
 from catalog.models import MAX_DURATION_MINUTES, Service
+from core import images
+from core.storage import private_storage
 
 from . import conf
 from . import notifications as quote_notifications
@@ -26,11 +30,13 @@ from .errors import AlreadyAccepted, NotYourQuote, QuoteClosed, QuoteError
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     INCLUDED_MAX_LENGTH,
+    MAX_PHOTOS,
     PREFERRED_TIMES_MAX_LENGTH,
     REASON_MAX_LENGTH,
     TERM_FIELDS,
     QuoteEvent,
     QuoteEventKind,
+    QuotePhoto,
     QuotePricing,
     QuoteRequest,
     QuoteStatus,
@@ -103,8 +109,49 @@ def _change(quote_request, fresh, *, kind, to_status, by, now, notes="") -> Quot
 # --- Requesting -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def request_quote(
+def _checked_photos(uploads) -> list:
+    """The uploads judged (core.images), or a QuoteError naming `photos` with every problem."""
+    try:
+        return images.inspect_images(uploads, max_count=MAX_PHOTOS)
+    except ValidationError as error:
+        raise QuoteError(error.messages[0], field="photos") from None
+
+
+def _store_photos(quote_request, uploads, inspected, saved: list) -> None:
+    for position, (upload, found) in enumerate(zip(uploads, inspected, strict=True), start=1):
+        cleaned = images.clean_image(upload)
+        name = private_storage.save(
+            f"quotes/photos/{secrets.token_urlsafe(24)}{found.type.extension}", cleaned
+        )
+        saved.append(name)
+        QuotePhoto.objects.create(
+            quote_request=quote_request,
+            position=position,
+            file_name=name,
+            content_type=found.type.content_type,
+            width=found.width,
+            height=found.height,
+        )
+
+
+def request_quote(*, photos=(), **fields) -> QuoteRequest:
+    """A new request for a quote on `service`, sent to its provider (REQUESTED), with up to
+    MAX_PHOTOS photos, or raise; a refused request leaves no file behind."""
+    uploads = list(photos)
+    inspected = _checked_photos(uploads) if uploads else []
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            quote_request = _request_quote(**fields)
+            _store_photos(quote_request, uploads, inspected, saved)
+    except BaseException:
+        for name in saved:
+            private_storage.delete(name)
+        raise
+    return quote_request
+
+
+def _request_quote(
     *,
     customer,
     service: Service,
@@ -113,7 +160,6 @@ def request_quote(
     preferred_times: str = "",
     now: datetime | None = None,
 ) -> QuoteRequest:
-    """A new request for a quote on `service`, sent to its provider (REQUESTED), or raise."""
     if not customer.is_customer:
         raise NotYourQuote("Only customer accounts can request quotes.")
     if not service.is_active or not service.provider.is_verified:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("quotes/<str:reference>/decline/", views.decline, name="decline"),
     path("quotes/<str:reference>/withdraw/", views.withdraw, name="withdraw"),
     path("quotes/<str:reference>/accept/", views.accept, name="accept"),
+    path("quotes/<str:reference>/photos/<int:pk>/", views.photo, name="photo"),
 ]

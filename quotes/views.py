@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from booking import services as booking_services
 from booking.forms import parse_date
 from catalog.selectors import public_services
 from core.forms import add_domain_error
+from core.storage import private_storage
 
 from . import selectors, services
 from .forms import AcceptForm, QuoteForm, QuoteRequestForm, ReasonForm
@@ -52,7 +53,10 @@ def request_quote(request, service_pk):
     if not request.user.is_customer:
         raise PermissionDenied("Quote requests come from customer accounts.")
     cities = service.provider.cities.order_by("name")
-    form = QuoteRequestForm(request.POST if request.method == "POST" else None, cities=cities)
+    if request.method == "POST":
+        form = QuoteRequestForm(request.POST, request.FILES, cities=cities)
+    else:
+        form = QuoteRequestForm(cities=cities)
     if request.method == "POST" and form.is_valid():
         try:
             quote_request = services.request_quote(
@@ -151,6 +155,7 @@ def _detail_page(request, quote_request, *, quote_form=None, decline_form=None, 
         {
             "quote": quote_request,
             "history": list(quote_request.history.all()),
+            "photos": list(quote_request.photos.all()),
             "zone": zone,
             "is_provider": is_provider,
             "is_customer": is_customer,
@@ -237,6 +242,22 @@ def withdraw(request, reference):
     else:
         messages.success(request, f"You withdrew quote {quote_request.reference}.")
     return _go(request, quote_request.get_absolute_url())
+
+
+@login_required
+@require_GET
+def photo(request, reference, pk):
+    """A request's photo, to its two sides and the marketplace team; 404 to anyone else."""
+    quote_request = _visible(request, reference)
+    stored = get_object_or_404(quote_request.photos.all(), pk=pk)
+    try:
+        handle = private_storage.open(stored.file_name, "rb")
+    except FileNotFoundError:
+        raise Http404("This photo is missing.") from None
+    response = FileResponse(handle, content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- Accepting ------------------------------------------------------------------------------

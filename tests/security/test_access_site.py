@@ -302,6 +302,13 @@ SITE = {
         lambda w: {"reference": w.a.quote_request.reference},
         [Ask(POST_ONLY), Ask(row(LOGIN, 403, 404, REDIRECT, 404, 403, 403), method="post")],
     ),
+    "quotes:photo": (
+        lambda w: {
+            "reference": w.a.quote_request.reference,
+            "pk": w.a.quote_request.photos.get().pk,
+        },
+        [Ask(A_BOOKING)],
+    ),
     "quotes:accept": (
         lambda w: {"reference": w.a.quote_request.reference},
         [

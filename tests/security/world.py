@@ -187,6 +187,7 @@ def _quote_request(name, customer, provider_profile):
     """Quotes (#22): the customer's request on the provider's price-on-quote service,
     quoted (open, so it may be accepted)."""
     from catalog.models import PricingType
+    from photos.tests.factories import photo_upload
     from quotes.tests.factories import quoted, requested
 
     service = bookable_service(
@@ -194,7 +195,12 @@ def _quote_request(name, customer, provider_profile):
         pricing_type=PricingType.QUOTE,
         title=f"Quoted job of {name}",
     )
-    asked = requested(service=service, customer=customer, description=f"Secret leak of {name}")
+    asked = requested(
+        service=service,
+        customer=customer,
+        description=f"Secret leak of {name}",
+        photos=[photo_upload(f"leak-{name}.jpg")],
+    )
     return quoted(quote_request=asked)
 
 
