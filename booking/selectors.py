@@ -172,6 +172,9 @@ class SlotFinder:
         # apart, as on SQLite), so one lookup answers for any number of bookings.
         self._busy_starts = [busy_start for busy_start, _ in self.busy]
         self._latest_ends = list(accumulate((busy_end for _, busy_end in self.busy), max))
+        # Each day's working hours as real instants, worked out once and shared with the
+        # finders for_duration makes (the zone arithmetic is most of a day's cost).
+        self._real_windows = {}
 
     def for_duration(self, minutes: int) -> "SlotFinder":
         """The same provider's loaded hours, days off and bookings, for a job of `minutes`:
@@ -254,7 +257,10 @@ class SlotFinder:
     def _candidates(self, day: date):
         """Every start the working hours of `day` allow, notice and horizon aside."""
         for start_time, end_time in self.windows.get(day.weekday(), ()):
-            window_start, window_end = clock.window(day, start_time, end_time, self.zone)
+            key = (day, start_time, end_time)
+            if key not in self._real_windows:
+                self._real_windows[key] = clock.window(day, start_time, end_time, self.zone)
+            window_start, window_end = self._real_windows[key]
             start = window_start
             while start + self.duration <= window_end:
                 yield start
@@ -282,7 +288,7 @@ class SlotFinder:
         one check on a day with room late, whatever its length."""
         if not self._day_is_open(day):
             return None
-        for start in sorted(self._candidates(day), reverse=True):
+        for start in sorted(self._candidates(day), reverse=True):  # windows may touch
             if start < self.earliest:
                 return None
             if not self._is_busy(start):

@@ -30,7 +30,7 @@ from accounts.models import (
 from booking import conf as booking_conf
 from booking import free_days
 from booking.models import ProviderSchedule, WeeklyAvailability
-from catalog.models import FreeDaysState, Service, ServiceCategory
+from catalog.models import FreeDaysState, Service, ServiceCategory, ServiceFreeDay
 from catalog.services import SEARCH_VECTOR_SQL, remember_search_terms
 
 from .bulk_copy import copy_rows, next_ids
@@ -116,7 +116,6 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
         _seed_working_hours()
         if stdout:
             stdout.write("  rebuilding indexes…")
-    _seed_free_days(stdout)
     remember_search_terms(
         *(c.search_terms for c in ServiceCategory.objects.all()),
         *(" ".join([title, short]) for _top, _category, (title, short, *_rest) in offers),
@@ -131,6 +130,9 @@ def seed_scale(total: int, *, stdout=None, seed=2026) -> int:
         # they do on any table autovacuum has visited; it cannot run inside a transaction
         # (a test's), where statistics are what matters.
         cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+    # With the statistics just taken: without them the planner reads whole tables to find
+    # a batch of providers' services.
+    _seed_free_days(stdout)
     return added
 
 
@@ -219,6 +221,13 @@ def _seed_free_days(stdout=None):
         free_days.refresh_many(providers[start : start + FREE_DAYS_BATCH])
         if stdout and (start // FREE_DAYS_BATCH) % 20 == 0:
             stdout.write(f"  free days: {start:,} / {len(providers):,} providers")
+    if providers:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"VACUUM (ANALYZE) {ServiceFreeDay._meta.db_table}, {FreeDaysState._meta.db_table}"
+                if not connection.in_atomic_block
+                else f"ANALYZE {ServiceFreeDay._meta.db_table}"
+            )
 
 
 def _create_staging_table():
