@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import live
+from notifications.models import NotificationKind
 from notifications.services import notify
 
 from . import conf
@@ -32,7 +33,7 @@ from .text import shown_text
 LIVE_MESSAGE = "message"
 LIVE_READ = "read"
 # The notification kind of the unread-message email.
-UNREAD_KIND = "MESSAGE_UNREAD"
+UNREAD_KIND = NotificationKind.MESSAGE_UNREAD
 
 
 def start_conversation(*, customer, provider, service=None) -> Conversation:

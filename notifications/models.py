@@ -28,6 +28,8 @@ class NotificationKind(models.TextChoices):
     QUOTE_DECLINED = "QUOTE_DECLINED", "Quote request declined"
     QUOTE_WITHDRAWN = "QUOTE_WITHDRAWN", "Quote withdrawn"
     QUOTE_EXPIRED = "QUOTE_EXPIRED", "Quote expired"
+    # Messages (#22): one email per conversation when a message waits unread.
+    MESSAGE_UNREAD = "MESSAGE_UNREAD", "Unread message"
 
 
 # Emails a user may switch off in their profile (field on UserProfile); all others always go.
