@@ -288,12 +288,26 @@ class SlotFinder:
         one check on a day with room late, whatever its length."""
         if not self._day_is_open(day):
             return None
-        for start in sorted(self._candidates(day), reverse=True):  # windows may touch
+        for start in self._candidates_latest_first(day):
             if start < self.earliest:
                 return None
             if not self._is_busy(start):
                 return start.astimezone(self.zone)
         return None
+
+    def _candidates_latest_first(self, day: date):
+        """`_candidates(day)` in reverse, without making the earlier ones: the windows are
+        joined and apart, so the last window's last start comes first."""
+        for start_time, end_time in reversed(self.windows.get(day.weekday(), ())):
+            key = (day, start_time, end_time)
+            if key not in self._real_windows:
+                self._real_windows[key] = clock.window(day, start_time, end_time, self.zone)
+            window_start, window_end = self._real_windows[key]
+            if window_start + self.duration > window_end:
+                continue
+            steps = (window_end - self.duration - window_start) // self.step
+            for k in range(steps, -1, -1):
+                yield window_start + k * self.step
 
     def days(self):
         day = self.first_day
