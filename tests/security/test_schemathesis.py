@@ -54,6 +54,7 @@ PATH_OBJECTS = (
     "notification_id",
     "conversation_id",  # #22
     "message_id",
+    "quote_reference",  # quotes (#22)
 )
 
 
@@ -130,6 +131,7 @@ def fuzz_world():
         "time_off_id": time_off.pk,
         "notification_id": notification.pk,
         **_conversation(booking),
+        **_quote_request(booking),
         "customer": {"Authorization": f"Bearer {access_token(booking.customer)}"},
         "provider": {"Authorization": f"Bearer {access_token(service.provider.user)}"},
     }
@@ -145,6 +147,17 @@ def _conversation(booking):
         conversation=thread, sender=booking.provider.user, body="Hello"
     )
     return {"conversation_id": thread.pk, "message_id": answer.pk}
+
+
+def _quote_request(booking):
+    """The customer's quote request on a price-on-quote service of the provider, quoted, so
+    every quote operation reaches a real one (#22)."""
+    from catalog.models import PricingType
+    from quotes.tests.factories import quoted, requested
+
+    service = bookable_service(provider=booking.provider, pricing_type=PricingType.QUOTE)
+    asked = requested(service=service, customer=booking.customer)
+    return {"quote_reference": quoted(quote_request=asked).reference}
 
 
 def test_the_live_server_serves_the_schema_under_test(live_api):
