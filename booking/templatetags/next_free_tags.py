@@ -31,13 +31,11 @@ def next_free_line(service, times, css_class="next-free"):
     if found is None:
         return format_html('<p class="{} muted">No free time soon</p>', css_class)
     return format_html(
-        '<p class="{}"><a href="{}">Next free: {} {}<span class="visually-hidden"> — book {}'
-        "</span></a></p>",
+        '<p class="{}"><a href="{}">Next free: {} {}</a></p>',
         css_class,
         found.step_url,
         found.day_words(),
         found.starts_at.strftime("%H:%M"),
-        service.title,
     )
 
 
