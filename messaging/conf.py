@@ -20,6 +20,10 @@ DEFAULTS = {
     # together); django-ratelimit rates, counted in the cache like the API's limits.
     "SEND_RATE_PER_USER": "120/h",
     "SEND_RATE_PER_CONVERSATION": "20/m",
+    # Photos one message may carry (each checked by core/images.py, IMAGE_MAX_BYTES etc.).
+    "MAX_PHOTOS": 4,
+    # The width of the copy a conversation shows (the cleaned original is kept too).
+    "PHOTO_WIDTH": 1280,
     # Conversations an inbox page, messages a conversation page (newest last).
     "INBOX_PAGE_SIZE": 20,
     "MESSAGES_PAGE_SIZE": 50,

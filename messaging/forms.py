@@ -1,7 +1,13 @@
 from django import forms
 
+from core.images import ACCEPT_ATTRIBUTE
+
 from . import conf
 from .models import ReportReason
+
+
+class MultiplePhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
 
 class MessageForm(forms.Form):
@@ -14,9 +20,21 @@ class MessageForm(forms.Form):
         required=False,
     )
 
+    # Checked by the service (core/images.py), which names the file at fault.
+    photos = forms.FileField(
+        label="Photos (optional)",
+        required=False,
+        widget=MultiplePhotosInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["maxlength"] = conf.MAX_LENGTH + 500
+        self.fields[
+            "photos"
+        ].help_text = (
+            f"Up to {conf.MAX_PHOTOS} JPEG, PNG or WebP pictures; we remove their location data."
+        )
 
 
 class ReportForm(forms.Form):

@@ -122,3 +122,26 @@ class MessagingPreference(models.Model):
 
     def __str__(self):
         return f"Message emails of {self.user}"
+
+
+class MessageAttachment(models.Model):
+    """A photo sent with a message: checked, cleaned of EXIF and resized by core/images.py,
+    kept in the private storage and served only to the two participants (and to admins of
+    a reported conversation) by an access-checked view."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    # The cleaned original and the copy pages show (at most 1280 px wide), both private.
+    original_name = models.CharField(max_length=300)
+    image_name = models.CharField(max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Photo {self.pk} of message {self.message_id}"
+
+    def get_absolute_url(self):
+        return reverse("messaging:photo", args=[self.message.conversation_id, self.pk])

@@ -18,6 +18,14 @@ MESSAGE_EXAMPLE = {
     "mine": True,
     "body": "Hello! Could you fix a dripping kitchen tap on Monday? Call me on [phone hidden].",
     "hidden": False,
+    "photos": [
+        {
+            "id": 90,
+            "url": "https://marketplace.example.com/messages/41/photos/90/",
+            "width": 1280,
+            "height": 960,
+        }
+    ],
     "created_at": "2026-03-02T13:10:00Z",
 }
 CONVERSATION_EXAMPLE = {
@@ -33,6 +41,16 @@ CONVERSATION_EXAMPLE = {
 }
 
 
+class PhotoOut(Schema):
+    id: int
+    url: str = Field(
+        description="The photo (JPEG, at most 1280 px wide, no EXIF), served to the "
+        "conversation's two participants signed in on the site."
+    )
+    width: int
+    height: int
+
+
 class MessageOut(Schema):
     id: int
     sender: Literal["customer", "provider"] = Field(description="Which side wrote it.")
@@ -43,9 +61,25 @@ class MessageOut(Schema):
         "the customer; empty when the marketplace team hid the message."
     )
     hidden: bool
+    photos: list[PhotoOut] = Field(description="Photos sent with it; none once hidden.")
     created_at: datetime
 
     model_config = ConfigDict(json_schema_extra={"examples": [MESSAGE_EXAMPLE]})
+
+    @staticmethod
+    def resolve_photos(message, context):
+        if message.is_hidden:
+            return []
+        request = context["request"]
+        return [
+            {
+                "id": photo.pk,
+                "url": request.build_absolute_uri(photo.get_absolute_url()),
+                "width": photo.width,
+                "height": photo.height,
+            }
+            for photo in message.attachments.all()
+        ]
 
     @staticmethod
     def resolve_sender(message, context):

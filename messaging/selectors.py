@@ -123,6 +123,7 @@ def thread(conversation, *, after: int = 0, limit: int | None = None) -> list[Me
     those after message id `after`. Each with its sender and `reported` count."""
     messages = (
         conversation.messages.select_related("sender")
+        .prefetch_related("attachments")
         .annotate(report_count=Count("reports"))
         .filter(pk__gt=after)
     )
@@ -134,7 +135,11 @@ def thread(conversation, *, after: int = 0, limit: int | None = None) -> list[Me
 
 def message_page(conversation, *, before: int | None = None):
     """The API's page of messages: newest first, optionally only those before id `before`."""
-    messages = conversation.messages.select_related("sender").order_by("-pk")
+    messages = (
+        conversation.messages.select_related("sender")
+        .prefetch_related("attachments")
+        .order_by("-pk")
+    )
     if before:
         messages = messages.filter(pk__lt=before)
     return messages
@@ -145,3 +150,19 @@ def shown_body(message, *, contacts_shown: bool) -> str:
     if message.is_hidden:
         return ""
     return shown_text(message.body, masked=not contacts_shown)
+
+
+def readable_photo(user, conversation_pk, photo_pk):
+    """A photo of a conversation `user` may read (ConversationNotFound otherwise); a hidden
+    message's photos only for marketplace staff."""
+    from .models import MessageAttachment
+
+    conversation = readable_conversation(user, conversation_pk)
+    photo = (
+        MessageAttachment.objects.select_related("message")
+        .filter(pk=photo_pk, message__conversation=conversation)
+        .first()
+    )
+    if photo is None or (photo.message.is_hidden and conversation.side_of(user) is not None):
+        raise ConversationNotFound("No such photo.")
+    return photo

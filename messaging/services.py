@@ -4,16 +4,20 @@ Every write here is one transaction; its live events (core/live.py) and emails (
 notifications outbox) leave only after it commits.
 """
 
+import secrets
 import unicodedata
 from datetime import timedelta
+from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from core import live
+from core import images, live
+from core.storage import private_storage
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -22,6 +26,7 @@ from .errors import AlreadyReported, BadMessage, MayNotMessage
 from .models import (
     Conversation,
     Message,
+    MessageAttachment,
     MessageReport,
     MessagingPreference,
     ReportReason,
@@ -59,9 +64,9 @@ def conversation_for_booking(*, user, booking) -> Conversation:
     return conversation
 
 
-def _clean_body(body) -> str:
+def _clean_body(body, *, with_photos=False) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
-    if not body:
+    if not body and not with_photos:
         raise BadMessage("Write a message before sending.", field="body")
     if len(body) > conf.MAX_LENGTH:
         raise BadMessage(
@@ -73,15 +78,65 @@ def _clean_body(body) -> str:
     return body
 
 
-def send_message(*, conversation, sender, body) -> Message:
-    """A new message from one of the two participants; the sender has read up to it. The
-    other side's pages hear of it live; an email follows only if it stays unread."""
+def _checked_photos(photos) -> list:
+    photos = [photo for photo in (photos or []) if photo]
+    if not photos:
+        return []
+    try:
+        images.inspect_images(photos, max_count=conf.MAX_PHOTOS)
+    except ValidationError as exc:
+        raise BadMessage(exc.messages[0], field="photos", errors={"photos": exc.messages}) from None
+    return photos
+
+
+def _store_photo(upload, saved: list) -> dict:
+    """The upload cleaned (EXIF gone, upright) and a resized copy, both private."""
+    base = f"messages/{secrets.token_urlsafe(24)}"
+    cleaned = images.clean_image(upload)
+    original = private_storage.save(f"{base}/original{PurePosixPath(cleaned.name).suffix}", cleaned)
+    saved.append(original)
+    (shown,) = images.build_variants(
+        private_storage,
+        original,
+        storage=private_storage,
+        prefix=base,
+        widths=(conf.PHOTO_WIDTH,),
+        formats=("jpeg",),
+    )
+    saved.append(shown.name)
+    return {
+        "original_name": original,
+        "image_name": shown.name,
+        "width": shown.width,
+        "height": shown.height,
+    }
+
+
+def send_message(*, conversation, sender, body, photos=()) -> Message:
+    """A new message from one of the two participants, with up to MAX_PHOTOS photos; the
+    sender has read up to it. The other side's pages hear of it live; an email follows
+    only if it stays unread. A refused photo stores nothing."""
     side = conversation.side_of(sender)
     if side is None:
         raise MayNotMessage("Only the two people in a conversation write in it.")
-    body = _clean_body(body)
+    photos = _checked_photos(photos)
+    body = _clean_body(body, with_photos=bool(photos))
+    saved: list[str] = []
+    try:
+        stored = [_store_photo(photo, saved) for photo in photos]
+        return _write_message(conversation, sender, side, body, stored)
+    except BaseException:
+        for name in saved:
+            private_storage.delete(name)
+        raise
+
+
+def _write_message(conversation, sender, side, body, stored) -> Message:
     with transaction.atomic():
         message = Message.objects.create(conversation=conversation, sender=sender, body=body)
+        MessageAttachment.objects.bulk_create(
+            [MessageAttachment(message=message, **photo) for photo in stored]
+        )
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message_at=message.created_at,
             **{f"{side}_read_id": Greatest(F(f"{side}_read_id"), message.pk)},

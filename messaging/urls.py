@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.conversation, name="conversation"),
     path("<int:pk>/report/<int:message_pk>/", views.report, name="report"),
     path("<int:pk>/hide/<int:message_pk>/", views.hide, name="hide"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +18,7 @@ from core import live
 from core.errors import DomainError
 from core.forms import add_domain_error
 from core.ratelimit import RateLimitExceeded
+from core.storage import private_storage
 
 from . import conf, selectors, services
 from .errors import ConversationNotFound
@@ -88,7 +89,10 @@ def _send(request, conversation, form):
         return exc
     try:
         services.send_message(
-            conversation=conversation, sender=request.user, body=form.data.get("body", "")
+            conversation=conversation,
+            sender=request.user,
+            body=form.data.get("body", ""),
+            photos=form.files.getlist("photos") if form.files else (),
         )
     except DomainError as error:
         add_domain_error(form, error)
@@ -113,7 +117,7 @@ def conversation(request, pk):
     if request.method == "POST":
         if not is_participant:
             raise PermissionDenied("Only the two people in a conversation write in it.")
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, request.FILES)
         refusal = _send(request, conversation, form)
         if refusal is None:
             if request.htmx:
@@ -160,7 +164,7 @@ def ask(request, service_pk):
     if not request.user.is_customer:
         raise PermissionDenied("Questions are asked from a customer account.")
     existing = selectors.conversation_between(customer=request.user, provider=service.provider)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         conversation = existing or services.start_conversation(
             customer=request.user, provider=service.provider, service=service
@@ -246,3 +250,22 @@ def hide(request, pk, message_pk):
     services.hide_message(message=message, by=request.user, reason=form.cleaned_data.get("reason"))
     messages.success(request, "The message is hidden from both participants.")
     return redirect(conversation)
+
+
+@login_required
+@require_GET
+def photo(request, pk, photo_pk):
+    """A message's photo, to the conversation's two participants (and to staff once it is
+    reported); 404 to anyone else. Never cached by a shared cache."""
+    try:
+        attachment = selectors.readable_photo(request.user, pk, photo_pk)
+    except ConversationNotFound:
+        raise Http404("No such photo.") from None
+    try:
+        handle = private_storage.open(attachment.image_name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file of this photo is missing.") from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

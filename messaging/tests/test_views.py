@@ -60,10 +60,11 @@ def test_the_inbox_counts_unread_messages_in_constant_queries(client, django_ass
         conversation(service=provider_service, messages=[("customer", "Hello"), ("customer", "?")])
     client.force_login(provider_service.provider.user)
 
-    with django_assert_num_queries(5):
+    # user, count, page, email preference, both nav badges: the same for 3 and 4 threads
+    with django_assert_num_queries(6):
         response = client.get(reverse("messaging:inbox"))
     conversation(service=provider_service, messages=[("customer", "More")])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("messaging:inbox"))
 
     assert response.content.decode().count('2<span class="visually-hidden"> unread') == 3
@@ -163,3 +164,63 @@ def test_reports_are_listed_in_django_admin(client):
 
     assert page.status_code == 200
     assert "Spam spam" in page.content.decode()
+
+
+def _png(name="tap.png", size=(200, 120)):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.tests.factories import image_bytes
+
+    return SimpleUploadedFile(name, image_bytes("PNG", size), content_type="image/png")
+
+
+def test_a_photo_is_sent_cleaned_and_shown_only_to_the_two_participants(client):
+    from PIL import Image
+
+    thread = conversation()
+    client.force_login(thread.customer)
+    client.post(thread.get_absolute_url(), {"body": "", "photos": [_png()]})
+    (photo,) = Message.objects.get().attachments.all()
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert photo.get_absolute_url() in page
+    served = client.get(photo.get_absolute_url())
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert "private" in served["Cache-Control"]
+    with Image.open(__import__("io").BytesIO(b"".join(served.streaming_content))) as image:
+        assert image.size == (200, 120)
+        assert not image.getexif()
+    client.force_login(thread.provider.user)
+    assert client.get(photo.get_absolute_url()).status_code == 200
+    for stranger in (CustomerFactory(), AdminFactory()):
+        client.force_login(stranger)
+        assert client.get(photo.get_absolute_url()).status_code == 404
+
+
+def test_a_file_that_is_not_a_picture_is_refused_by_name(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    thread = conversation()
+    client.force_login(thread.customer)
+
+    response = client.post(
+        thread.get_absolute_url(),
+        {"body": "see", "photos": [SimpleUploadedFile("notes.png", b"not an image")]},
+    )
+
+    assert response.status_code == 400
+    assert "notes.png" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_too_many_photos_are_refused(client, settings):
+    settings.MESSAGING_MAX_PHOTOS = 1
+    thread = conversation()
+    client.force_login(thread.customer)
+
+    response = client.post(
+        thread.get_absolute_url(), {"body": "", "photos": [_png(), _png("b.png")]}
+    )
+
+    assert response.status_code == 400
+    assert not Message.objects.exists()

@@ -89,6 +89,23 @@ def _photo_of_a(world):
     return photo
 
 
+def _photo_in_conversation_of_a(world):
+    """A photo on provider A's answer in A's conversation (#22), stored as a sent one is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.tests.factories import image_bytes
+    from messaging import services as messaging_services
+    from messaging.models import MessageAttachment
+
+    answer = world.a.conversation.messages.last()
+    photo = MessageAttachment.objects.filter(message=answer).first()
+    if photo is None:
+        upload = SimpleUploadedFile("tap.png", image_bytes("PNG", (80, 80)))
+        stored = messaging_services._store_photo(upload, [])
+        photo = MessageAttachment.objects.create(message=answer, **stored)
+    return photo
+
+
 # Each entry: the URL's arguments from the world, then one or more Asks.
 SITE = {
     "catalog:home": (None, [Ask(every(200))]),
@@ -422,6 +439,11 @@ SITE = {
             Ask(POST_ONLY),
             Ask(row(LOGIN, 403, 403, 403, 403, REDIRECT, REDIRECT), method="post"),
         ],
+    ),
+    # A photo sent in A's conversation (#22): its two participants, and staff (reported).
+    "messaging:photo": (
+        lambda w: {"pk": w.a.conversation.pk, "photo_pk": _photo_in_conversation_of_a(w).pk},
+        [Ask(row(LOGIN, 200, 404, 200, 404, 200, 200))],
     ),
     # The live stream (#22): signed-in people only, each their own events; the suite's
     # WSGI test client gets the 204 a WSGI worker answers (tests/live/ test it on uvicorn).
