@@ -4,6 +4,9 @@ No JavaScript, no library: a viewBox that scales to the width of a phone."""
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
 WIDTH, HEIGHT = 320, 150
 LEFT, BOTTOM, TOP = 4, 18, 12  # room for the labels under the bars and the top value
 
@@ -35,6 +38,14 @@ class Chart:
     @property
     def rows(self):
         return [(mark.label, mark.value) for mark in self.marks]
+
+    @property
+    def svg(self) -> str:
+        return render_svg(self)
+
+    @property
+    def table_rows(self) -> str:
+        return render_table_rows(self)
 
 
 def _labels(buckets, bucket_days):
@@ -178,3 +189,71 @@ def charts_for(insights) -> list:
         )
     )
     return charts
+
+
+def render_svg(chart: Chart) -> str:
+    """The chart's <svg>, built here rather than in a template loop: a year is 53 bars and
+    labels per chart, four charts a page (docs/insights.md, "Cost")."""
+    parts = [
+        format_html(
+            '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="chart-{}-svg-title '
+            'chart-{}-svg-desc" focusable="false"><title id="chart-{}-svg-title">{}</title>'
+            '<desc id="chart-{}-svg-desc">{}</desc>'
+            '<line class="axis" x1="0" y1="{}" x2="{}" y2="{}"/>',
+            chart.width,
+            chart.height,
+            chart.slug,
+            chart.slug,
+            chart.slug,
+            chart.title,
+            chart.slug,
+            chart.summary,
+            chart.base,
+            chart.width,
+            chart.base,
+        )
+    ]
+    if chart.kind == "bars":
+        parts += [
+            format_html(
+                '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+                mark.x,
+                mark.y,
+                mark.width,
+                mark.height,
+                mark.label,
+                mark.value,
+            )
+            for mark in chart.marks
+        ]
+    else:
+        if chart.points:
+            parts.append(format_html('<polyline class="line" points="{}"/>', chart.points))
+        parts += [
+            format_html(
+                '<circle class="dot" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>',
+                mark.x,
+                mark.y,
+                mark.label,
+                mark.value,
+            )
+            for mark in chart.marks
+            if mark.width
+        ]
+    parts += [
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle">{}</text>', x, chart.height - 4, label
+        )
+        for index, (x, label) in enumerate(chart.short_labels)
+        if index % chart.label_every == 0
+    ]
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))
+
+
+def render_table_rows(chart: Chart) -> str:
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td class="number">{}</td></tr>',
+        chart.rows,
+    )

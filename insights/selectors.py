@@ -3,12 +3,14 @@ service, the weekly series behind the charts, the CSV's rows, the overview on /m
 drift between the rollups and a recount. The page's queries are a fixed handful whatever
 the history: they add up rollup rows (at most two periods of days)."""
 
+import json
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import ServiceProviderProfile
@@ -211,19 +213,38 @@ def insights_for(
     rows = ServiceDay.objects.filter(
         provider=provider, day__gte=period.previous_first, day__lte=period.last
     )
-    days = rows.values("day").annotate(**{name: Sum(name) for name in SUMMED}).order_by()
-    waits = {True: [], False: []}
-    for row in days:
-        in_current = row["day"] >= period.first
-        (current if in_current else previous).add(row)
-        if in_current:
-            bucket = bucket_of(row["day"])
-            bucket.requests += row["requests"]
-            bucket.completed += row["completed"]
-            bucket.review_count += row["review_count"]
-            bucket.rating_sum += row["rating_sum"]
-    for day, seconds in rows.filter(answers__gt=0).values_list("day", "answer_seconds"):
-        waits[day >= period.first].extend(seconds)
+    now_in = Q(day__gte=period.first)
+    totals = rows.aggregate(
+        **{f"current_{name}": Sum(name, filter=now_in) for name in SUMMED},
+        **{f"previous_{name}": Sum(name, filter=~now_in) for name in SUMMED},
+    )
+    current.add({name: totals[f"current_{name}"] for name in SUMMED})
+    previous.add({name: totals[f"previous_{name}"] for name in SUMMED})
+    for row in (
+        rows.filter(now_in)
+        .values("day")
+        .annotate(
+            day_requests=Sum("requests"),
+            day_completed=Sum("completed"),
+            day_reviews=Sum("review_count"),
+            day_rating=Sum("rating_sum"),
+        )
+        .order_by()
+    ):
+        bucket = bucket_of(row["day"])
+        bucket.requests += row["day_requests"]
+        bucket.completed += row["day_completed"]
+        bucket.review_count += row["day_reviews"]
+        bucket.rating_sum += row["day_rating"]
+    # The waits as text, parsed in one go: a year is thousands of small lists.
+    texts = {True: [], False: []}
+    for day, text in (
+        rows.filter(answers__gt=0)
+        .annotate(text=Cast("answer_seconds", TextField()))
+        .values_list("day", "text")
+    ):
+        texts[day >= period.first].append(text.strip()[1:-1])
+    waits = {key: json.loads(f"[{','.join(filter(None, parts))}]") for key, parts in texts.items()}
     for figures, in_current in ((current, True), (previous, False)):
         if waits[in_current]:
             figures.median_answer_seconds = statistics.median(waits[in_current])

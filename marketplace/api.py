@@ -8,10 +8,12 @@ from pydantic import ConfigDict
 from accounts.api import router as accounts_router
 from booking.api import router as booking_router
 from catalog.api import router as catalog_router
+from clients.api import router as clients_router
 from core.api.errors import install_error_handlers
 from core.api.examples import dated_from
 from core.api.parser import JsonObjectParser
 from core.ratelimit import ApiRateThrottle
+from insights.api import router as insights_router
 from messaging.api import router as messaging_router
 from notifications.api import router as notifications_router
 from quotes.api import router as quotes_router
@@ -64,6 +66,9 @@ api.add_router("/", booking_router)
 # /reviews/create/, /services/{id}/reviews/ and /providers/{slug}/ (with its reviews).
 api.add_router("/", reviews_router)
 api.add_router("/notifications/", notifications_router)
+# A provider's insights and clients (#21): /me/insights/, /me/clients/.
+api.add_router("/", insights_router)
+api.add_router("/", clients_router)
 # /quotes/...: quote requests and quotes (#22); /quotes/create/ is listed before
 # /quotes/{quote_reference}/, so "create" is never taken for a reference.
 api.add_router("/", quotes_router)

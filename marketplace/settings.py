@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "booking",
     "reviews",
     "insights",
+    "clients",
     "notifications",
     "quotes",
     "messaging",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("quotes.urls")),
     path("", include("insights.urls")),
+    path("", include("clients.urls")),
     path("me/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),

@@ -25,6 +25,7 @@ LAYERS = [
     "live",
     "pages",
     "insights",
+    "clients",
     "marketplace",
 ]
 # Tools on top: they may import anything; only they themselves and tests import them.

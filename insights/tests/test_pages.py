@@ -87,8 +87,9 @@ def test_the_page_costs_the_same_queries_whatever_the_history(
     client.force_login(service.provider.user)
     client.get(PAGE)  # the session and user are cached like any later request's
 
-    # session, user, provider, schedule, 2 rollup reads, earnings, funnel, repeat customers
-    with django_assert_num_queries(9):
+    # user, provider, schedule; totals, days, waits, earnings, funnel, repeat customers;
+    # the unread notifications and messages of the nav
+    with django_assert_num_queries(11):
         response = client.get(PAGE, {"period": "365d"})
     assert response.status_code == 200
 
@@ -226,8 +227,8 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_requests(
     client.force_login(service.provider.user)
     client.get(reverse("accounts:dashboard"))
 
-    # session, user, the checklist's reads, the services' count, schedule, today's jobs,
-    # the waiting requests and their count, the month's earnings
-    with django_assert_num_queries(10):
+    # user, provider, the checklist's reads, the services' count, schedule, today's jobs,
+    # the waiting requests and their count, the month's earnings, the nav's unread counts
+    with django_assert_num_queries(11):
         response = client.get(reverse("accounts:dashboard"))
     assert response.status_code == 200

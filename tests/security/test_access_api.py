@@ -261,6 +261,9 @@ API = {
     "GET /api/me/booking-rules/": (None, Ask(PROVIDERS)),
     "PUT /api/me/booking-rules/": (None, Ask(PROVIDERS, method="put", json=True, data=_rules)),
     "GET /api/me/dashboard/": (None, Ask(PROVIDERS)),
+    # Insights and clients (#21): each provider's own; B's answers never hold A's clients.
+    "GET /api/me/insights/": (None, Ask(PROVIDERS, query="period=30d")),
+    "GET /api/me/clients/": (None, Ask(PROVIDERS)),
     "GET /api/notifications/": (None, Ask(SIGNED_IN)),
     "GET /api/notifications/unread-count/": (None, Ask(SIGNED_IN)),
     "POST /api/notifications/{notification_id}/read/": (

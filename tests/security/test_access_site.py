@@ -279,6 +279,15 @@ SITE = {
     # Insights (#21): each provider's own figures and CSV; B's answers never hold A's.
     "insights:overview": (None, [Ask(PROVIDERS_ONLY)]),
     "insights:export": (None, [Ask(PROVIDERS_ONLY)]),
+    # Clients (#21): a provider's own; A's client is a 404 to B and changes nothing of A's.
+    "clients:list": (None, [Ask(PROVIDERS_ONLY)]),
+    "clients:detail": (
+        lambda w: {"customer_id": w.a.customer.pk},
+        [
+            Ask(A_PROVIDERS_OWN),
+            Ask(row(LOGIN, 403, 403, REDIRECT, 404, 403, 403), method="post", data={"text": "x"}),
+        ],
+    ),
     # The site's own pages (#19): text pages for everyone; a new customer's welcome;
     # each person's own data (the export shows only theirs: B's never holds A's markers).
     "pages:how_it_works": (None, [Ask(every(200))]),
