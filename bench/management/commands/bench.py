@@ -20,7 +20,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
-from bench import cached_rows, fixtures, live, report, workload
+from accounts.models import Role, User
+from bench import cached_rows, fixtures, insights_fixture, live, report, workload
 from bench.connections import ConnectionSampler
 from bench.postgres_settings import describe, server_settings
 from bench.server import Gunicorn, production_environment, session_cookie
@@ -41,6 +42,7 @@ ROWS = [
     "provider page",
     "login page",
     "dashboard",
+    "insights",
     "day picker busy",
     "day picker free",
     "api service list",
@@ -49,7 +51,7 @@ ROWS = [
 ]
 API_ROWS = {"api service list", "api booking create"}
 # Signed in as the busy bench provider (bench/fixtures.py).
-SESSION_ROWS = {"dashboard"}
+SESSION_ROWS = {"dashboard": fixtures.BUSY_EMAIL, "insights": insights_fixture.INSIGHTS_EMAIL}
 # The cached pages again, while real writes invalidate them (bench/cached_rows.py): their
 # hits and misses are timed apart from one connection instead of the usual alone run.
 WRITE_ROWS = {"home + writes": "home", "category page + writes": "category page"}
@@ -203,6 +205,15 @@ class Command(BaseCommand):
                 "day picker busy": [workload.get(f"/book/{providers.busy.pk}/")],
                 "day picker free": [workload.get(f"/book/{providers.free.pk}/")],
             }
+        if "insights" in rows:
+            # The insights page of a provider with a year of business (#21).
+            customers = [client, *User.objects.filter(role=Role.CUSTOMER).order_by("pk")[:200]]
+            insights_fixture.insights_provider(customers=customers, password=password)
+            self.stdout.write(
+                f"  insights provider: {insights_fixture.BOOKINGS:,} bookings and a year of "
+                f"views for {insights_fixture.INSIGHTS_EMAIL}"
+            )
+            self.lines["insights"] = [workload.get("/dashboard/insights/?period=365d")]
         self.lines["baseline"] = [workload.get("/bench/ok")]
         for name, source in WRITE_ROWS.items():
             self.lines[name] = self.lines[source]
@@ -285,12 +296,14 @@ class Command(BaseCommand):
 
     def measure_rows(self, rows, files, email, password) -> list[report.RowResult]:
         """Each row in turn against the running server, printed as it finishes."""
-        results, token, cookie = [], None, None
+        results, token, cookies = [], None, {}
         for position, name in enumerate(rows):
             if name in API_ROWS and token is None:
                 token = self.log_in(self.server.url, email, password)
-            if name in SESSION_ROWS and cookie is None:
-                cookie = session_cookie(self.server.url, fixtures.BUSY_EMAIL, password)
+            if name in SESSION_ROWS and SESSION_ROWS[name] not in cookies:
+                cookies[SESSION_ROWS[name]] = session_cookie(
+                    self.server.url, SESSION_ROWS[name], password
+                )
             label = name
             if name == "baseline":
                 label = "baseline (first)" if position == 0 else "baseline (last)"
@@ -301,7 +314,7 @@ class Command(BaseCommand):
                 warmup_file=files.get(f"{name} warm-up", files[name]),
                 alone_file=files.get(f"{name} alone", files[name]),
                 token=token if name in API_ROWS else None,
-                cookie=cookie if name in SESSION_ROWS else None,
+                cookie=cookies.get(SESSION_ROWS.get(name)),
                 writes=name in WRITE_ROWS,
             )
             results.append(result)
