@@ -15,6 +15,7 @@ from accounts.tests.factories import CityFactory, CustomerFactory
 from booking import next_free
 from booking.tests.factories import bookable_service
 from catalog.tests.factories import CategoryFactory
+from photos.tests.factories import photo_for
 
 from .accounts import log_in
 from .axe import AxeReport
@@ -163,7 +164,12 @@ def test_a_provider_uploads_a_photo_and_customers_see_it_with_the_next_free_time
     check_layout(page)
 
 
-def test_the_day_step_is_a_month_and_the_pages_pass_axe(page_for_axe, tiling_service):
+def test_the_day_step_is_a_month_and_the_pages_pass_axe(
+    page_for_axe, tiling_service, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    photo_for(provider_user=tiling_service.provider.user, service=tiling_service)
     page = page_for_axe
     report = AxeReport(page)
     page.goto("/search/?q=tiling")
@@ -191,4 +197,15 @@ def test_the_day_step_is_a_month_and_the_pages_pass_axe(page_for_axe, tiling_ser
     expect(page.locator(".month-title")).not_to_have_text("")
     check_layout(page)
     report.check("day step, next month")
+
+    # The provider's photo pages, with a photo listed and the upload form.
+    page.goto("/accounts/login/")
+    log_in(page, tiling_service.provider.user.email)
+    page.goto(f"/dashboard/services/{tiling_service.pk}/photos/")
+    expect(page.get_by_role("heading", name="Photos of Bathroom tiling")).to_be_visible()
+    check_layout(page)
+    report.check("service photos")
+    page.goto("/dashboard/photos/profile/")
+    check_layout(page)
+    report.check("own photo")
     report.assert_clean()
