@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import ServiceProviderProfile
@@ -76,11 +76,25 @@ def client_rows(provider: ServiceProviderProfile, *, now=None) -> QuerySet:
 
 
 def clients_for(provider: ServiceProviderProfile, rows) -> list[Client]:
-    """The Client of each row of `client_rows` (a page of them): four queries for the page."""
+    """The Client of each row of `client_rows` (a page of them): three queries for the page."""
     rows = list(rows)
     ids = [row["customer_id"] for row in rows]
-    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)}
     bookings = Booking.objects.filter(provider=provider, customer_id__in=ids)
+    # The city of each client's latest booking (where they have the provider work), read with
+    # the users: a subquery works on PostgreSQL and SQLite alike.
+    latest_city = (
+        Booking.objects.filter(
+            provider=provider, customer_id=OuterRef("pk"), status__in=CLIENT_STATUSES
+        )
+        .order_by("-starts_at")
+        .values("service_city__name")[:1]
+    )
+    users = {
+        user.pk: user
+        for user in get_user_model()
+        .objects.filter(pk__in=ids)
+        .annotate(latest_city=Subquery(latest_city))
+    }
     spent = {}
     for customer_id, currency, total in (
         bookings.filter(status=S.COMPLETED)
@@ -90,15 +104,6 @@ def clients_for(provider: ServiceProviderProfile, rows) -> list[Client]:
         .order_by()
     ):
         spent.setdefault(customer_id, {})[currency] = total or Decimal("0")
-    # The city of each client's latest booking: where they have you work.
-    cities = {}
-    for customer_id, city in (
-        bookings.filter(status__in=CLIENT_STATUSES)
-        .order_by("customer_id", "-starts_at")
-        .distinct("customer_id")
-        .values_list("customer_id", "service_city__name")
-    ):
-        cities[customer_id] = city
     reviews = {
         row["customer_id"]: row
         for row in Review.objects.filter(provider=provider, customer_id__in=ids, is_hidden=False)
@@ -112,7 +117,7 @@ def clients_for(provider: ServiceProviderProfile, rows) -> list[Client]:
             jobs_done=row["jobs_done"],
             last_job_at=row["last_job_at"],
             next_job_at=row["next_job_at"],
-            city=cities.get(row["customer_id"], ""),
+            city=users[row["customer_id"]].latest_city or "",
             spent=spent.get(row["customer_id"], {}),
             review_count=reviews.get(row["customer_id"], {}).get("count", 0),
             average_rating=reviews.get(row["customer_id"], {}).get("average"),

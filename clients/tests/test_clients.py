@@ -124,9 +124,9 @@ def test_the_list_costs_the_same_queries_whatever_the_clients(
     client.force_login(service.provider.user)
     client.get(LIST)
 
-    # user, provider, count, page, users, spent, cities, reviews, schedule, the nav's
-    # unread notifications and messages
-    with django_assert_num_queries(11):
+    # user, provider, count, page, users with their cities, spent, reviews, schedule, the
+    # nav's unread notifications and messages
+    with django_assert_num_queries(10):
         response = client.get(LIST)
     assert response.status_code == 200
 
