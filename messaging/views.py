@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -17,6 +18,7 @@ from catalog.selectors import public_services
 from core import live
 from core.errors import DomainError
 from core.forms import add_domain_error
+from core.next_url import safe_next_url
 from core.ratelimit import RateLimitExceeded
 from core.storage import private_storage
 
@@ -24,7 +26,7 @@ from . import conf, selectors, services
 from .errors import ConversationNotFound
 from .forms import HideForm, MessageForm, PreferenceForm, ReportForm
 from .limits import count_send
-from .models import Message, MessagingPreference
+from .models import Message
 
 
 def _readable(request, pk):
@@ -46,9 +48,7 @@ def inbox(request):
     page = Paginator(selectors.inbox(request.user), conf.INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    preference = MessagingPreference.objects.filter(user=request.user).first()
-    form = PreferenceForm(initial={"email_unread": preference is None or preference.email_unread})
-    return render(request, "messaging/inbox.html", {"page": page, "preference_form": form})
+    return render(request, "messaging/inbox.html", {"page": page})
 
 
 @login_required
@@ -61,7 +61,7 @@ def preferences(request):
         user=request.user, email_unread=form.cleaned_data.get("email_unread", False)
     )
     messages.success(request, "Your message email choice is saved.")
-    return redirect("messaging:inbox")
+    return redirect(safe_next_url(request, reverse("messaging:inbox")))
 
 
 @login_required

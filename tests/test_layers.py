@@ -111,6 +111,8 @@ ALLOWED_STRING_ARROWS = {
     "finder ({% next_free_times %})",
     ("booking", "reviews"): "a finished booking's page invites a review ({% review_invitation %})",
     ("booking", "messaging"): "a booking's page shows its messages ({% booking_conversation %})",
+    ("accounts", "messaging"): "the profile has the unread-message email switch "
+    "({% message_email_preference %})",
     ("marketplace", "bench"): "the benchmark's baseline view, mounted only with BENCH_BASELINE",
     ("accounts", "pages"): "a new provider's dashboard shows their onboarding checklist "
     "({% provider_checklist %})",

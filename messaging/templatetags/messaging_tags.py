@@ -72,3 +72,24 @@ def booking_conversation(context, booking):
         "can_write": can_write,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("messaging/includes/email_preference.html", takes_context=True)
+def message_email_preference(context):
+    """The unread-message email switch (a MessagingPreference row), on the profile page
+    and the inbox; it posts to messaging's own view and comes back to the page."""
+    from ..forms import PreferenceForm
+    from ..models import MessagingPreference
+
+    user = context["user"]
+    if not (user.is_authenticated and (user.is_customer or user.is_provider)):
+        return {"show": False}
+    preference = MessagingPreference.objects.filter(user=user).first()
+    return {
+        "show": True,
+        "preference_form": PreferenceForm(
+            initial={"email_unread": preference is None or preference.email_unread}
+        ),
+        "next": context["request"].get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }

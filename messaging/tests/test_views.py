@@ -224,3 +224,17 @@ def test_too_many_photos_are_refused(client, settings):
 
     assert response.status_code == 400
     assert not Message.objects.exists()
+
+
+def test_the_unread_email_is_turned_off_from_the_profile(client):
+    from ..models import MessagingPreference
+
+    customer = CustomerFactory()
+    client.force_login(customer)
+    profile = reverse("accounts:profile")
+    assert "Email me when a message waits unread" in client.get(profile).content.decode()
+
+    response = client.post(reverse("messaging:preferences"), {"next": profile})
+
+    assert response.status_code == 302 and response["Location"] == profile
+    assert MessagingPreference.objects.get(user=customer).email_unread is False
