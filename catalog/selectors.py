@@ -2,7 +2,7 @@
 
 import difflib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -443,7 +443,7 @@ def _in_chosen_order(candidates_sql: str, params: list, sort: str) -> tuple[list
 
 
 def _walk_rating_index(
-    matches: QuerySet[Service], words: list[str], window: int, sort: str
+    matches: QuerySet[Service], words: list[str], window: int, sort: str, free: "FreeDays | None"
 ) -> tuple[list[int], int]:
     # The walk reads the covering rating index alone (the filters are in it) for the first
     # `window` listings that pass them; only those are looked up to test the words.
@@ -452,6 +452,9 @@ def _walk_rating_index(
     )[:window]
     inner, params = walked.query.sql_with_params()
     query = prefix_tsquery(words)
+    # Availability is probed only for listings that hold the words: most walked listings
+    # do not, and each probe is an index lookup of its own.
+    free_sql, free_params = free.sql("w.id") if free else ("", [])
     return _in_chosen_order(
         "SELECT w.id, w.rating_average, w.review_count, s.base_price, s.created_at,"
         " ts_rank(s.search_vector, to_tsquery('english', %s)) AS rank"
@@ -459,18 +462,21 @@ def _walk_rating_index(
         # planner may read the whole table to hash it.
         f" FROM ({inner}) AS w(id, rating_average, review_count)"
         " CROSS JOIN LATERAL (SELECT * FROM catalog_service x WHERE x.id = w.id OFFSET 0) AS s"
-        " WHERE s.search_vector @@ to_tsquery('english', %s)"
+        f" WHERE s.search_vector @@ to_tsquery('english', %s){free_sql}"
         # The walk's own order, so the lookups stop at the (COUNT_CAP + 1)th match.
         " ORDER BY w.rating_average DESC, w.review_count DESC, w.id DESC LIMIT %s",
-        [query, *params, query, COUNT_CAP + 1],
+        [query, *params, query, *free_params, COUNT_CAP + 1],
         sort,
     )
 
 
 def _every_match_by_index(
-    matches: QuerySet[Service], words: list[str], sort: str
+    matches: QuerySet[Service], words: list[str], sort: str, free: "FreeDays | None"
 ) -> tuple[list[int], int]:
-    found = _text_filter(matches, words).order_by().values(*_CANDIDATE_COLUMNS)
+    found = _text_filter(matches, words)
+    if free is not None:
+        found = found.filter(free.exists())
+    found = found.order_by().values(*_CANDIDATE_COLUMNS)
     inner, params = found.query.sql_with_params()
     # MATERIALIZED keeps the planner from walking the rating index instead.
     return _in_chosen_order(
@@ -499,7 +505,12 @@ def _share_passing(matches: QuerySet[Service], listings: float) -> float:
 
 
 def _text_matches(
-    matches: QuerySet[Service], query: QueryWords, sort: str, *, narrowed: bool = False
+    matches: QuerySet[Service],
+    query: QueryWords,
+    sort: str,
+    *,
+    narrowed: bool = False,
+    free: "FreeDays | None" = None,
 ) -> tuple[list[int], int]:
     """The best-rated COUNT_CAP text matches' ids in the chosen order, and the capped count.
 
@@ -507,9 +518,16 @@ def _text_matches(
     them, so how far it must go depends on the filters as much as on the words: a common
     word in a rare category is a sparse match, found by the index."""
     passing = _share_passing(matches, query.listings) if narrowed and query.share else 1.0
-    # The walk looks up listings that pass the filters until COUNT_CAP + 1 hold the words,
-    # passing over the others in the index; the index path fetches every match.
-    looked_up = (COUNT_CAP + 1) / query.share if query.share else float("inf")
+    # Of the listings that pass the other filters and hold the words, the share free then.
+    free_share = 1.0
+    if free is not None and query.share:
+        with_free = _share_passing(matches.filter(free.exists()), query.listings)
+        free_share = min(1.0, with_free / max(passing, 1e-9))
+    # The walk looks up listings that pass the filters until COUNT_CAP + 1 hold the words
+    # (and are free, when asked), passing over the others in the index; the index path
+    # fetches every match.
+    hit_rate = query.share * free_share
+    looked_up = (COUNT_CAP + 1) / hit_rate if hit_rate else float("inf")
     passed_over = looked_up / max(passing, 1e-9)
     walk_cost = looked_up * WALK_COST_RATIO + passed_over * INDEX_ENTRY_COST
     if (
@@ -518,30 +536,50 @@ def _text_matches(
         and walk_cost < query.share * passing * query.listings
     ):
         # Sized from the lower bound, so an overestimated share doesn't shrink it.
-        window = int(WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / max(query.share_floor, 1e-9))
+        window = int(
+            WALK_WINDOW_FACTOR * (COUNT_CAP + 1) / max(query.share_floor * free_share, 1e-9)
+        )
         window = min(window, 3 * MAX_WALK, int(query.listings * passing * MAX_WALK_SHARE))
         if len(query.words) > 1:
             # The rarest word's share only bounds how often all the words meet: two common
             # words may rarely share a listing ("level prep"). Past twice the lookups the
             # rarest word alone would need, the index is the better bet.
             window = min(window, int(2 * looked_up))
-        ids, count = _walk_rating_index(matches, query.words, max(window, COUNT_CAP + 1), sort)
+        ids, count = _walk_rating_index(
+            matches, query.words, max(window, COUNT_CAP + 1), sort, free
+        )
         if count > COUNT_CAP:
             return ids, count
-    return _every_match_by_index(matches, query.words, sort)
+    return _every_match_by_index(matches, query.words, sort, free)
 
 
-def _free_between(first: date, last: date | None) -> Exists:
-    """Listings with a start still bookable on a local day from `first` to `last`: one index
-    probe per listing the search passes, or, for a rare day, the day's rows first."""
-    return Exists(
-        ServiceFreeDay.objects.filter(
-            service_id=OuterRef("pk"),
-            day__gte=first,
-            day__lte=last or first,
-            book_by__gte=timezone.now(),
+@dataclass(frozen=True)
+class FreeDays:
+    """Listings with a start still bookable on a local day from `first` to `last`: an index
+    probe per listing (the free days' primary key covers `book_by`), or, for a rare day, the
+    day's rows first (freeday_day_idx)."""
+
+    first: date
+    last: date
+
+    def exists(self) -> Exists:
+        return Exists(
+            ServiceFreeDay.objects.filter(
+                service_id=OuterRef("pk"),
+                day__gte=self.first,
+                day__lte=self.last,
+                book_by__gte=timezone.now(),
+            )
         )
-    )
+
+    def sql(self, listing_id: str) -> tuple[str, list]:
+        """The same test as SQL on `listing_id`, for the hand-written text walk."""
+        return (
+            f" AND EXISTS (SELECT 1 FROM {ServiceFreeDay._meta.db_table} f"
+            f" WHERE f.service_id = {listing_id} AND f.day >= %s AND f.day <= %s"
+            " AND f.book_by >= %s)",
+            [self.first, self.last, timezone.now()],
+        )
 
 
 def search_services(filters: SearchFilters) -> SearchResults:
@@ -564,16 +602,22 @@ def search_services(filters: SearchFilters) -> SearchResults:
         matches = matches.filter(rating_average__gte=filters.min_rating)
     if filters.pricing_type:
         matches = matches.filter(pricing_type=filters.pricing_type)
+    free = None
     if filters.free_from is not None:
-        matches = matches.filter(_free_between(filters.free_from, filters.free_until))
+        free = FreeDays(filters.free_from, filters.free_until or filters.free_from)
 
     words = query_words(filters.q)
     query = correct_query_words(words)
     ordered_ids = None
     if words and settings.IS_POSTGRES:
-        narrowed = filters != SearchFilters(q=filters.q, sort=filters.sort, page=filters.page)
-        ordered_ids, count = _text_matches(matches, query, filters.sort, narrowed=narrowed)
+        others = replace(filters, free_from=None, free_until=None)
+        narrowed = others != SearchFilters(q=filters.q, sort=filters.sort, page=filters.page)
+        ordered_ids, count = _text_matches(
+            matches, query, filters.sort, narrowed=narrowed, free=free
+        )
     else:
+        if free is not None:
+            matches = matches.filter(free.exists())
         if words:
             matches = _text_filter(matches, query.words)
         count = matches.order_by()[: COUNT_CAP + 1].count()

@@ -149,3 +149,27 @@ def test_the_days_offered_run_from_today_for_fourteen_days(client, week):
     assert choices["2026-12-02"] == "Today" and choices["2026-12-03"] == "Tomorrow"
     assert "2026-12-15" in choices and "2026-12-16" not in choices
     assert local(*WEDNESDAY).date() + timedelta(days=13) == local(2026, 12, 15).date()
+
+
+def test_the_probe_for_one_listing_is_answered_from_the_primary_key_alone(week):
+    from django.db import transaction
+
+    from catalog.models import ServiceFreeDay
+
+    first = local(*WEDNESDAY).date()
+    probe = ServiceFreeDay.objects.filter(
+        service_id=week["thursdays"].pk,
+        day__gte=first,
+        day__lte=first + timedelta(days=6),
+        book_by__gte=local(*WEDNESDAY, 8),
+    ).values("day")
+    sql, params = probe.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A handful of rows: make the planner use an index, as it does at scale.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    # book_by rides in the key (INCLUDE): no table row is read to test it.
+    assert plan.startswith("Index Only Scan using catalog_servicefreeday_pkey"), plan

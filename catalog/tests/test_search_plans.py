@@ -43,7 +43,7 @@ def listings():
             INSERT INTO {Service._meta.db_table}
                 (provider_id, category_id, title, slug, short_description, description,
                  pricing_type, base_price, currency, duration_minutes, is_active, is_featured,
-                 is_listed, rating_average, review_count, completed_bookings_count,
+                 offers_quotes, is_listed, rating_average, review_count, completed_bookings_count,
                  created_at, updated_at, city_ids, search_vector)
             SELECT (%s::bigint[])[1 + n %% 10], (%s::bigint[])[1 + n %% 4],
                    w.title, 'listing-' || n, '', '',
@@ -54,7 +54,7 @@ def listings():
                         WHEN n %% 2 = 0 THEN 20 + (n * 37) %% 80
                         ELSE 100 + (n * 37) %% 300 END,
                    'USD', 60, true, n %% 500 = 0,
-                   true, (300 + n %% 200) / 100.0, n %% 50, 0,
+                   false, true, (300 + n %% 200) / 100.0, n %% 50, 0,
                    now() - n * interval '1 hour', now(),
                    ARRAY[(%s::int[])[1 + n %% 8], (%s::int[])[1 + (n / 8) %% 8]],
                    to_tsvector('english', w.title)
