@@ -67,6 +67,14 @@ SERVICE_FIELDS = (
 LISTING_FILTER_COLUMNS = ("category", "pricing_type", "base_price", "city_ids")
 
 
+def _covering(*in_key: str) -> tuple[str, ...]:
+    """What a walk in price or date order tests besides its key: every filter and the
+    rating, so it passes over the listings that fail them in the index alone (a walk by
+    price for "4.5 and up, free on Saturday" read 56,000 table rows for twenty listings)."""
+    keyed = {name.lstrip("-") for name in in_key}
+    return tuple(c for c in (*LISTING_FILTER_COLUMNS, "rating_average") if c not in keyed)
+
+
 class Service(models.Model):
     provider = models.ForeignKey(
         ServiceProviderProfile, on_delete=models.CASCADE, related_name="services"
@@ -122,10 +130,18 @@ class Service(models.Model):
                 include=["provider"],
                 condition=models.Q(is_listed=True),
             ),
+            # Narrow, for counting a price range (a covering one is too wide to beat reading
+            # the table for that); the covering one below is for walks in price order.
             models.Index(
                 fields=["base_price", "id"],
                 name="service_listed_price_idx",
                 condition=models.Q(is_listed=True),
+            ),
+            models.Index(
+                fields=["base_price", "id"],
+                name="service_listed_price_cov",
+                condition=models.Q(is_listed=True),
+                include=_covering("base_price"),
             ),
             # Covers every filter, so a walk in rating order (the default order, and how a
             # text search finds its best-rated matches) tests each listing against the
@@ -138,8 +154,9 @@ class Service(models.Model):
             ),
             models.Index(
                 fields=["-created_at", "-id"],
-                name="service_listed_newest_idx",
+                name="service_listed_newest_cov",
                 condition=models.Q(is_listed=True),
+                include=_covering(),
             ),
             models.Index(
                 fields=["-created_at"],
@@ -159,12 +176,13 @@ class Service(models.Model):
             *(
                 models.Index(
                     fields=[prefix, *order],
-                    name=f"service_{label}_{name}_idx",
+                    # "_cov" since they cover the filters (0008 built them beside the old).
+                    name=f"service_{label}_{name}_{'idx' if name == 'rating' else 'cov'}",
                     condition=models.Q(is_listed=True),
                     include=(
                         tuple(c for c in LISTING_FILTER_COLUMNS if c != prefix)
                         if name == "rating"
-                        else ()
+                        else _covering(prefix, *order)
                     ),
                 )
                 for prefix, label in (("pricing_type", "pricing"), ("category", "category"))
