@@ -5,6 +5,7 @@ the one who made it (both sides when the system expired it). One INSERT per chan
 from django.urls import reverse
 
 from booking import selectors as booking_selectors
+from core.money import format_money
 from notifications.models import NotificationKind
 from notifications.services import Message, notify_all
 
@@ -14,15 +15,14 @@ E = QuoteEventKind
 
 
 def price_text(quote_request) -> str:
-    """`480.00 USD` or `60.00 USD per hour, about 8 hours (480.00 USD)`."""
+    """`$480` or `$60 per hour, about 8 hours ($480)`, as the pages write money."""
     currency = quote_request.currency
+    price = format_money(quote_request.price, currency)
     if quote_request.pricing == QuotePricing.HOURLY:
-        return (
-            f"{quote_request.price} {currency} per hour, about "
-            f"{quote_request.estimated_hours.normalize():f} hours "
-            f"({quote_request.estimated_total} {currency})"
-        )
-    return f"{quote_request.price} {currency}"
+        total = format_money(quote_request.estimated_total, currency)
+        hours = f"{quote_request.estimated_hours.normalize():f}"
+        return f"{price} per hour, about {hours} hours ({total})"
+    return price
 
 
 def _terms_body(quote_request) -> str:

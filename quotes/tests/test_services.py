@@ -113,7 +113,7 @@ def test_a_quote_is_sent_to_the_customer_with_its_terms():
     notification = Notification.objects.get(
         recipient=quote_request.customer, kind=NotificationKind.QUOTE_SENT
     )
-    assert "60.00 USD per hour, about 3.5 hours (210.00 USD)" in notification.title
+    assert "$60 per hour, about 3.5 hours ($210)" in notification.title
 
 
 def test_an_hourly_quote_needs_its_estimated_hours():

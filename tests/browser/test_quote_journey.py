@@ -64,7 +64,7 @@ def test_customer_requests_provider_quotes_customer_accepts_and_both_see_the_boo
     page.goto("/quotes/")
     axe.check("my quotes")
     page.get_by_role("link", name="Bathroom refit").click()
-    expect(page.locator("main")).to_contain_text("1450.00 USD")
+    expect(page.locator("main")).to_contain_text("$1,450")
     page.get_by_role("link", name="Accept and choose a time").click()
     page.locator(".quote-days a").first.click()
     page.locator("input[name=starts_at]").first.check()
