@@ -197,6 +197,17 @@ def _with_current(choices: list, current) -> list:
     return [*choices, (current, str(current))]
 
 
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 code from the list, in any case (the API has always taken "eur")."""
+
+    default_error_messages = {
+        "invalid_choice": "Use a three-letter ISO 4217 code of a currency in use, e.g. USD."
+    }
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class ServiceForm(forms.ModelForm):
     """A provider's own service, as edited in the dashboard."""
 
@@ -208,7 +219,7 @@ class ServiceForm(forms.ModelForm):
         max_length=140,
         help_text="Part of the page address. Leave empty to make one from the title.",
     )
-    currency = forms.ChoiceField(label="Currency")
+    currency = CurrencyField(label="Currency")
     duration_minutes = forms.TypedChoiceField(label="Duration", coerce=int)
 
     class Meta:

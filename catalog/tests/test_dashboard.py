@@ -63,7 +63,7 @@ def test_htmx_create_redirects_the_browser_to_the_list(client, provider):
         ({"base_price": "0"}, "Ensure this value is greater than or equal to 0.01."),
         ({"base_price": "-10"}, "Ensure this value is greater than or equal to 0.01."),
         ({"duration_minutes": "5000"}, "Select a valid choice. 5000 is not one"),
-        ({"currency": "dollars"}, "Select a valid choice. dollars is not one"),
+        ({"currency": "dollars"}, "Use a three-letter ISO 4217 code of a currency in use"),
         ({"title": ""}, "This field is required."),
         ({"category": "999999"}, "Select a valid choice."),
     ],
