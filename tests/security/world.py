@@ -35,8 +35,8 @@ from booking import services as booking_services
 from booking.models import Booking, ProviderSchedule, TimeOff
 from booking.tests.factories import BookingFactory, bookable_service
 from catalog.models import Service
-from notifications.models import Notification, NotificationKind
 from messaging.models import Conversation, Message, MessageReport
+from notifications.models import Notification, NotificationKind
 from notifications.services import notify
 from photos.models import Photo
 from reviews import services as review_services
