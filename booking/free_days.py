@@ -29,7 +29,7 @@ from catalog.models import FREE_DAYS_AHEAD, FreeDaysState, PricingType, Service,
 from notifications.services import ENQUEUE_ERRORS
 
 from . import selectors
-from .models import ACTIVE_STATUSES, Booking, ProviderSchedule, TimeOff, WeeklyAvailability
+from .models import ProviderSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -137,24 +137,9 @@ def refresh_many(provider_ids, *, now: datetime | None = None) -> int:
         services[service.provider_id].append(service)
     # A day either side of UTC's covers every zone's today and last day.
     today = now.astimezone(UTC).date()
-    first, last = today - timedelta(days=1), today + timedelta(days=FREE_DAYS_AHEAD)
-    weekly, time_off, busy = defaultdict(list), defaultdict(list), defaultdict(list)
-    for pk, *row in WeeklyAvailability.objects.filter(provider_id__in=services).values_list(
-        "provider_id", "weekday", "start_time", "end_time"
-    ):
-        weekly[pk].append(tuple(row))
-    for pk, *row in TimeOff.objects.filter(
-        provider_id__in=services, start_date__lte=last, end_date__gte=first
-    ).values_list("provider_id", "start_date", "end_date"):
-        time_off[pk].append(tuple(row))
-    window_start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
-    for pk, *row in Booking.objects.filter(
-        provider_id__in=services,
-        status__in=ACTIVE_STATUSES,
-        starts_at__lt=window_start + timedelta(days=FREE_DAYS_AHEAD + 2),
-        blocked_until__gt=window_start,
-    ).values_list("provider_id", "starts_at", "blocked_until"):
-        busy[pk].append(tuple(row))
+    loaded = selectors.preload(
+        services, first=today - timedelta(days=1), last=today + timedelta(days=FREE_DAYS_AHEAD)
+    )
 
     rows, last_days = [], {}
     for state in states:
@@ -165,7 +150,7 @@ def refresh_many(provider_ids, *, now: datetime | None = None) -> int:
             continue
         local_today = now.astimezone(schedule.zone).date()
         last_days[pk] = local_today + timedelta(days=FREE_DAYS_AHEAD - 1)
-        if not services[pk] or not weekly[pk]:
+        if not services[pk] or not loaded[pk].weekly:
             continue
         services[pk][0].provider = schedule.provider  # read with the schedule
         finder = selectors.SlotFinder(
@@ -174,7 +159,7 @@ def refresh_many(provider_ids, *, now: datetime | None = None) -> int:
             last_day=last_days[pk],
             now=now,
             schedule=schedule,
-            preloaded=selectors.Preloaded(weekly=weekly[pk], time_off=time_off[pk], busy=busy[pk]),
+            preloaded=loaded[pk],
         )
         rows += _rows_for(services[pk], finder, timedelta(hours=schedule.min_notice_hours))
 

@@ -34,7 +34,7 @@ from catalog.models import PricingType
 
 from . import selectors
 from .local_time import offset_param
-from .models import ACTIVE_STATUSES, Booking, ProviderSchedule, TimeOff, WeeklyAvailability
+from .models import ProviderSchedule
 from .slots import local_time
 
 CACHE_SECONDS = 10 * 60
@@ -160,30 +160,13 @@ def _compute(services_by_provider, *, now: datetime) -> dict[int, dict]:
     last = now.astimezone(UTC).date() + timedelta(
         days=max(s.max_advance_days for s in schedules.values()) + 1
     )
-    weekly, time_off, busy = defaultdict(list), defaultdict(list), defaultdict(list)
-    for pk, *row in WeeklyAvailability.objects.filter(provider_id__in=with_schedule).values_list(
-        "provider_id", "weekday", "start_time", "end_time"
-    ):
-        weekly[pk].append(tuple(row))
-    for pk, *row in TimeOff.objects.filter(
-        provider_id__in=with_schedule, start_date__lte=last, end_date__gte=first
-    ).values_list("provider_id", "start_date", "end_date"):
-        time_off[pk].append(tuple(row))
-    window_start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
-    window_end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    for pk, *row in Booking.objects.filter(
-        provider_id__in=with_schedule,
-        status__in=ACTIVE_STATUSES,
-        starts_at__lt=window_end,
-        blocked_until__gt=window_start,
-    ).values_list("provider_id", "starts_at", "blocked_until"):
-        busy[pk].append(tuple(row))
+    loaded = selectors.preload(with_schedule, first=first, last=last)
 
     for pk in with_schedule:
         schedule = schedules[pk]
         notice = timedelta(hours=schedule.min_notice_hours)
         local_today = now.astimezone(schedule.zone).date()
-        preloaded = selectors.Preloaded(weekly=weekly[pk], time_off=time_off[pk], busy=busy[pk])
+        preloaded = loaded[pk]
         for service in services_by_provider[pk]:
             finder = selectors.SlotFinder(
                 service=service,

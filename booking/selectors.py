@@ -116,6 +116,33 @@ class Preloaded:
     busy: list
 
 
+def preload(provider_ids, *, first: date, last: date) -> dict[int, Preloaded]:
+    """What SlotFinders read, for many providers at once in three queries: weekly hours,
+    days off and active bookings over the UTC days `first` to `last` (take a day either side
+    of the local days wanted: that covers every zone)."""
+    provider_ids = list(provider_ids)
+    weekly, time_off, busy = defaultdict(list), defaultdict(list), defaultdict(list)
+    for pk, *row in WeeklyAvailability.objects.filter(provider_id__in=provider_ids).values_list(
+        "provider_id", "weekday", "start_time", "end_time"
+    ):
+        weekly[pk].append(tuple(row))
+    for pk, *row in TimeOff.objects.filter(
+        provider_id__in=provider_ids, start_date__lte=last, end_date__gte=first
+    ).values_list("provider_id", "start_date", "end_date"):
+        time_off[pk].append(tuple(row))
+    for pk, *row in Booking.objects.filter(
+        provider_id__in=provider_ids,
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC),
+        blocked_until__gt=datetime.combine(first, time.min, tzinfo=UTC),
+    ).values_list("provider_id", "starts_at", "blocked_until"):
+        busy[pk].append(tuple(row))
+    return {
+        pk: Preloaded(weekly=weekly[pk], time_off=time_off[pk], busy=busy[pk])
+        for pk in provider_ids
+    }
+
+
 class SlotFinder:
     """Free slots of one service over a range of local dates, loaded in a constant number
     of queries (schedule, weekly hours, time off, bookings) however long the range."""
