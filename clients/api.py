@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
@@ -36,6 +37,33 @@ class ClientPageOut(Schema):
     next: str | None
     previous: str | None
     results: list[ClientOut]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {
+                            "customer_id": 41,
+                            "name": "Rosa Díaz",
+                            "email": "rosa@example.com",
+                            "phone": "+15125550100",
+                            "city": "Austin",
+                            "jobs_done": 3,
+                            "last_job_at": "2026-02-24T15:00:00Z",
+                            "next_job_at": "2026-03-03T16:00:00Z",
+                            "total_spent": {"USD": "360.00"},
+                            "review_count": 2,
+                            "average_rating": 5.0,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
 
 @router.get(

@@ -4,6 +4,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
@@ -63,12 +64,55 @@ class FunnelOut(Schema):
     completed: int
 
 
+def _figures_example(first_day, last_day, scale):
+    return {
+        "first_day": first_day,
+        "last_day": last_day,
+        "views": 420 * scale,
+        "requests": 31 * scale,
+        "acceptance_rate": 0.87,
+        "median_answer_minutes": 42.0,
+        "confirmed": 27 * scale,
+        "declined": 3 * scale,
+        "completed": 24 * scale,
+        "cancelled": {"total": 2, "by_customer": 1, "by_provider": 1, "by_marketplace": 0},
+        "expired": 1,
+        "earnings": {"USD": f"{2880 * scale}.00"},
+        "reviews": 11 * scale,
+        "average_rating": 4.8,
+        "repeat_customers": 6 * scale,
+    }
+
+
 class InsightsOut(Schema):
     period: str
     time_zone: str
     current: FiguresOut
     previous: FiguresOut = Field(description="The same figures for the period just before.")
     funnel: list[FunnelOut] = Field(description="Per service, in the current period.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "period": "30d",
+                    "time_zone": "America/Chicago",
+                    "current": _figures_example("2026-02-02", "2026-03-03", 1),
+                    "previous": _figures_example("2026-01-03", "2026-02-01", 1),
+                    "funnel": [
+                        {
+                            "service_id": 12,
+                            "title": "Emergency leak repair",
+                            "views": 310,
+                            "requests": 22,
+                            "confirmed": 19,
+                            "completed": 17,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
 
 @router.get(

@@ -135,12 +135,32 @@ class ConversationPageOut(Schema):
     results: list[ConversationOut]
     unread_count: int = Field(description="All your unread messages, not only this page's.")
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [CONVERSATION_EXAMPLE],
+                    "unread_count": 1,
+                }
+            ]
+        }
+    )
+
 
 class MessagePageOut(Schema):
     count: int
     next: str | None
     previous: str | None
     results: list[MessageOut] = Field(description="Newest first.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"count": 1, "next": None, "previous": None, "results": [MESSAGE_EXAMPLE]}]
+        }
+    )
 
 
 class ConversationIn(InputSchema):
@@ -181,6 +201,14 @@ class ReportOut(Schema):
     message_id: int
     reason: ReportReason
     created_at: datetime
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": 5, "message_id": 812, "reason": "SPAM", "created_at": "2026-03-02T13:20:00Z"}
+            ]
+        }
+    )
 
 
 class UnreadMessagesOut(Schema):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ConfigDict
 
 from accounts.models import City
 from booking.models import NOTES_MAX_LENGTH, booking_field_length
@@ -41,6 +41,19 @@ class QuoteRequestIn(InputSchema):
         "", max_length=PREFERRED_TIMES_MAX_LENGTH, description="Preferred days and times."
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "service": 12,
+                    "description": "Retile a 2 x 3 m bathroom floor; old tiles to remove.",
+                    "city": "austin-tx",
+                    "preferred_times": "Weekday mornings",
+                }
+            ]
+        }
+    )
+
 
 class QuoteIn(InputSchema):
     MULTILINE = frozenset({"included"})
@@ -63,11 +76,31 @@ class QuoteIn(InputSchema):
         description="Optionally a free slot (ISO 8601 with its offset) for the quoted duration.",
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pricing": "HOURLY",
+                    "price": "60.00",
+                    "estimated_hours": "3.5",
+                    "duration_minutes": 210,
+                    "included": "Removing the old tiles, adhesive, grout and clean-up.",
+                    "valid_until": "2026-03-17",
+                    "proposed_start": "2026-03-03T09:00:00-06:00",
+                }
+            ]
+        }
+    )
+
 
 class ReasonIn(InputSchema):
     MULTILINE = frozenset({"reason"})
 
     reason: str = Field("", max_length=REASON_MAX_LENGTH)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "Booked up until April, sorry."}]}
+    )
 
 
 class AcceptIn(InputSchema):
@@ -81,6 +114,20 @@ class AcceptIn(InputSchema):
     service_postal_code: str = Field(max_length=booking_field_length("service_postal_code"))
     service_state: str = Field("", max_length=booking_field_length("service_state"))
     customer_notes: str = Field("", max_length=NOTES_MAX_LENGTH)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-03-03T09:00:00-06:00",
+                    "service_address": "12 Elm Street",
+                    "service_postal_code": "78701",
+                    "service_state": "TX",
+                    "customer_notes": "The gate code is 1234.",
+                }
+            ]
+        }
+    )
 
 
 class QuoteFiltersIn(InputSchema):
@@ -113,6 +160,32 @@ class QuoteTermsOut(Schema):
     valid_until: dt.date
     expires_at: dt.datetime | None
     proposed_start: dt.datetime | None
+
+
+QUOTE_EXAMPLE = {
+    "reference": "Q-7YVG-B3JS",
+    "status": "QUOTED",
+    "service": 12,
+    "provider": "Pipes & Tiles",
+    "city": "austin-tx",
+    "description": "Retile a 2 x 3 m bathroom floor; old tiles to remove.",
+    "preferred_times": "Weekday mornings",
+    "created_at": "2026-03-02T15:04:00Z",
+    "quote": {
+        "pricing": "HOURLY",
+        "price": "60.00",
+        "estimated_hours": "3.50",
+        "estimated_total": "210.00",
+        "currency": "USD",
+        "duration_minutes": 210,
+        "included": "Removing the old tiles, adhesive, grout and clean-up.",
+        "valid_until": "2026-03-17",
+        "expires_at": "2026-03-18T05:00:00Z",
+        "proposed_start": "2026-03-03T15:00:00Z",
+    },
+    "decline_reason": "",
+    "booking_reference": None,
+}
 
 
 class QuoteRequestOut(Schema):
@@ -151,9 +224,45 @@ class QuoteDetailOut(QuoteRequestOut):
     def resolve_history(obj):
         return list(obj.history.all())
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **QUOTE_EXAMPLE,
+                    "history": [
+                        {
+                            "kind": "REQUESTED",
+                            "from_status": "",
+                            "to_status": "REQUESTED",
+                            "changed_at": "2026-03-02T15:04:00Z",
+                            "notes": "",
+                            "price": None,
+                            "estimated_total": None,
+                        },
+                        {
+                            "kind": "QUOTED",
+                            "from_status": "REQUESTED",
+                            "to_status": "QUOTED",
+                            "changed_at": "2026-03-02T17:30:00Z",
+                            "notes": "",
+                            "price": "60.00",
+                            "estimated_total": "210.00",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
 
 class QuotePageOut(Schema):
     count: int
     next: str | None
     previous: str | None
     results: list[QuoteRequestOut] = Field(description=f"Up to {PAGE_SIZE} requests.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"count": 1, "next": None, "previous": None, "results": [QUOTE_EXAMPLE]}]
+        }
+    )

@@ -28,9 +28,9 @@ DASHBOARD = "/dashboard/bookings/"
 HTMX_REQUESTS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "requests"}
 HTMX_AGENDA = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "agenda"}
 # User, provider profile, schedule (read once for the whole page), the requests' COUNT and
-# page, the agenda's COUNT and page, the unread notifications' COUNT: none of them grows
-# with a list. An HTMX swap of one region reads only that region's list.
-DASHBOARD_QUERIES = 8
+# page, the agenda's COUNT and page, the unread notifications' and messages' (#22) COUNTs:
+# none of them grows with a list. An HTMX swap of one region reads only that region's list.
+DASHBOARD_QUERIES = 9
 
 
 @pytest.fixture

@@ -293,9 +293,10 @@ def test_review_lists_take_the_same_queries_for_1_and_12_reviews(
     }[page]
     client.get(url(few))  # warm the cached category tree
 
-    # The service (or provider, with its cities and services) with its stored summary, then
-    # one page of reviews with their authors and replies: the stored count pages them.
-    expected = {"service": 2, "provider": 4}[page]
+    # The service (or provider, with its cities and services) with its stored summary, their
+    # photos and cities (#18), then one page of reviews with their authors and replies: the
+    # stored count pages them.
+    expected = {"service": 5, "provider": 6}[page]
     one = _queries_for(client, django_assert_num_queries, url(few), expected)
     twelve = _queries_for(client, django_assert_num_queries, url(many), expected)
 
