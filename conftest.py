@@ -50,10 +50,11 @@ def _migrated_rows(request, django_db_blocker):
     )
     if not uses_database:
         return
-    from tests.migrated_rows import ensure_admin_group_permissions
+    from tests.migrated_rows import ensure_admin_group_permissions, ensure_default_pages
 
     with django_db_blocker.unblock():
         ensure_admin_group_permissions()
+        ensure_default_pages()
 
 
 @pytest.fixture(scope="session")

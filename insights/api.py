@@ -95,10 +95,12 @@ class InsightsOut(Schema):
         json_schema_extra={
             "examples": [
                 {
-                    "period": "30d",
+                    # A week's figures as seen on its last day (examples keep to dates from
+                    # core.api.examples' week on, so none is ever in the past).
+                    "period": "7d",
                     "time_zone": "America/Chicago",
-                    "current": _figures_example("2026-02-02", "2026-03-03", 1),
-                    "previous": _figures_example("2026-01-03", "2026-02-01", 1),
+                    "current": _figures_example("2026-03-03", "2026-03-09", 1),
+                    "previous": _figures_example("2026-02-24", "2026-03-02", 1),
                     "funnel": [
                         {
                             "service_id": 12,

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from accounts.selectors import resolve_city
-from booking.schemas import SlotTakenOut
 from catalog.selectors import public_services
 from core.api.auth import jwt_auth
 from core.api.errors import ErrorOut
@@ -22,6 +21,7 @@ from . import selectors, services
 from .models import QuoteRequest
 from .schemas import (
     PAGE_SIZE,
+    AcceptConflictOut,
     AcceptIn,
     QuoteDetailOut,
     QuoteFiltersIn,
@@ -137,7 +137,7 @@ def withdraw_quote(request, quote_reference: str, payload: ReasonIn):
 @router.post(
     "/quotes/{quote_reference}/accept/",
     auth=jwt_auth,
-    response={200: QuoteDetailOut, **ANSWERS, 409: SlotTakenOut},
+    response={200: QuoteDetailOut, **ANSWERS, 409: AcceptConflictOut},
     summary="Accept a quote: book a free time at the quoted price",
     description="For the customer who asked: books `starts_at` (a free start for the quoted "
     "duration) as a PENDING booking whose price snapshot is the quote's (its "

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, ConfigDict
 
 from accounts.models import City
 from booking.models import NOTES_MAX_LENGTH, booking_field_length
+from booking.schemas import NEXT_SLOTS_EXAMPLE, SlotOut
 from core.api.text import InputSchema
 
 from .models import (
@@ -264,5 +265,34 @@ class QuotePageOut(Schema):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"count": 1, "next": None, "previous": None, "results": [QUOTE_EXAMPLE]}]
+        }
+    )
+
+
+class AcceptConflictOut(Schema):
+    """Why a quote could not be accepted now (409): closed, accepted already (with the
+    booking it made), or the time just taken (with the next free ones)."""
+
+    detail: str
+    booking_reference: str | None = Field(
+        None, description="When the quote was accepted already: the booking it made."
+    )
+    next_slots: list[SlotOut] | None = Field(
+        None, description="When someone else just took the time: the next free starts."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "This time was just taken. The next free times are: "
+                    "Tue 3 Mar 2026, 11:00 CST; Tue 3 Mar 2026, 11:30 CST.",
+                    "next_slots": NEXT_SLOTS_EXAMPLE,
+                },
+                {
+                    "detail": "You already accepted this quote: booking BK-5F6H-6HR2.",
+                    "booking_reference": "BK-5F6H-6HR2",
+                },
+            ]
         }
     )

@@ -23,6 +23,7 @@ ADMIN_APP_LABELS = (
     "notifications",
     "pages",
     "photos",
+    "quotes",
     "reviews",
 )
 
@@ -33,3 +34,22 @@ def ensure_admin_group_permissions() -> None:
         return
     group, _ = Group.objects.get_or_create(name=ADMIN_GROUP_NAME)
     group.permissions.add(*Permission.objects.filter(content_type__app_label__in=ADMIN_APP_LABELS))
+
+
+def ensure_default_pages() -> None:
+    """The editable pages pages/migrations/0002 ships (about, terms, privacy...); one query
+    when they are there."""
+    from pages.defaults import DEFAULT_PAGES
+    from pages.models import Page
+
+    if Page.objects.count() >= len(DEFAULT_PAGES):
+        return
+    for slug, default in DEFAULT_PAGES.items():
+        Page.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title": default.title,
+                "description": default.description,
+                "body": default.body,
+            },
+        )

@@ -291,7 +291,10 @@ def test_review_lists_take_the_same_queries_for_1_and_12_reviews(
         "service": lambda s: s.get_absolute_url(),
         "provider": lambda s: s.provider.get_absolute_url(),
     }[page]
-    client.get(url(few))  # warm the cached category tree
+    # Warm what is cached for every visitor: the category tree, each provider's next free
+    # time (#18).
+    client.get(url(few))
+    client.get(url(many))
 
     # The service (or provider, with its cities and services) with its stored summary, their
     # photos and cities (#18), then one page of reviews with their authors and replies: the

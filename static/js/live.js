@@ -15,7 +15,11 @@
     document.body.dispatchEvent(new CustomEvent("live-poll", { bubbles: true }));
   }
 
-  document.addEventListener("htmx:sseMessage", () => { lastEventAt = Date.now(); });
+  document.addEventListener("htmx:sseMessage", () => {
+    lastEventAt = Date.now();
+    // Said on the page, for whoever needs to know events arrive (the browser tests).
+    document.body.dataset.liveDelivering = "true";
+  });
   document.addEventListener("htmx:sseOpen", () => {
     lastEventAt = Date.now();
     // Whatever happened between this page's render (or a lost connection) and now.

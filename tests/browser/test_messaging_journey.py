@@ -66,8 +66,9 @@ def test_customer_asks_and_the_providers_answer_appears_live(chromium_browser, a
     thread = customer_page.locator("#thread")
     expect(thread).to_contain_text("Can you fix a dripping tap on Monday?")
     # The stream is open and delivering before the provider answers.
-    customer_page.wait_for_function(
-        "document.querySelector('#live-stream') !== null", timeout=10_000
+    # (the first heartbeat arrived: its subscription is in place on the server).
+    expect(customer_page.locator("body")).to_have_attribute(
+        "data-live-delivering", "true", timeout=10_000
     )
 
     provider_page = _signed_in_page(chromium_browser, asgi_site, "desktop", provider.user)
