@@ -4,6 +4,7 @@ drop the cents; others show the currency's own digits. The JSON API keeps its de
 strings: this is for people, on pages and in emails."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency
 from django.conf import settings
@@ -18,8 +19,14 @@ def format_money(amount, currency: str, *, locale: str | None = None) -> str:
     """`amount` (Decimal, int, str) in `currency` (ISO 4217) for people to read."""
     if amount is None or amount == "":
         return ""
-    value = Decimal(str(amount))
-    locale = locale or site_locale()
+    return _formatted(str(amount), currency, locale or site_locale())
+
+
+# Babel reads the locale's patterns on every call (a third of a millisecond, twenty times on
+# a page of cards); the same price in the same currency always reads the same.
+@lru_cache(maxsize=8192)
+def _formatted(amount: str, currency: str, locale: str) -> str:
+    value = Decimal(amount)
     if value == value.to_integral_value():
         return format_currency(
             value, currency, format="¤#,##0", locale=locale, currency_digits=False
