@@ -281,13 +281,17 @@ class SlotFinder:
         before_end = bisect_left(self._busy_starts, end)
         return before_end > 0 and self._latest_ends[before_end - 1] > start
 
+    def _real_window(self, day: date, start_time: time, end_time: time):
+        """clock.window for this provider's zone, worked out once per day and interval."""
+        key = (day, start_time, end_time)
+        if key not in self._real_windows:
+            self._real_windows[key] = clock.window(day, start_time, end_time, self.zone)
+        return self._real_windows[key]
+
     def _candidates(self, day: date):
         """Every start the working hours of `day` allow, notice and horizon aside."""
         for start_time, end_time in self.windows.get(day.weekday(), ()):
-            key = (day, start_time, end_time)
-            if key not in self._real_windows:
-                self._real_windows[key] = clock.window(day, start_time, end_time, self.zone)
-            window_start, window_end = self._real_windows[key]
+            window_start, window_end = self._real_window(day, start_time, end_time)
             start = window_start
             while start + self.duration <= window_end:
                 yield start
@@ -326,10 +330,7 @@ class SlotFinder:
         """`_candidates(day)` in reverse, without making the earlier ones: the windows are
         joined and apart, so the last window's last start comes first."""
         for start_time, end_time in reversed(self.windows.get(day.weekday(), ())):
-            key = (day, start_time, end_time)
-            if key not in self._real_windows:
-                self._real_windows[key] = clock.window(day, start_time, end_time, self.zone)
-            window_start, window_end = self._real_windows[key]
+            window_start, window_end = self._real_window(day, start_time, end_time)
             if window_start + self.duration > window_end:
                 continue
             steps = (window_end - self.duration - window_start) // self.step

@@ -341,8 +341,7 @@ def _booking_changed(
         rescheduled=rescheduled,
     )
     if from_status in ACTIVE_STATUSES and to_status not in ACTIVE_STATUSES:
-        free_days.owe(booking.provider_id)  # its time is free again
-        next_free.invalidate(booking.provider_id)  # #18: cards' next free time
+        _offer_changed(booking.provider_id)  # its time is free again
     transaction.on_commit(
         partial(
             _announce_change,
@@ -389,6 +388,14 @@ def ensure_schedule(*, provider: ServiceProviderProfile) -> ProviderSchedule:
             provider=provider, defaults={"time_zone": schedule.time_zone}
         )
     return schedule
+
+
+def _offer_changed(provider_id: int) -> None:
+    """What a provider can offer changed: search's free days are owed (in this transaction)
+    and the cards' next free time is dropped after commit. Writes that lock the schedule get
+    both from _lock_schedule."""
+    free_days.owe(provider_id)
+    next_free.invalidate(provider_id)
 
 
 def _lock_schedule(provider_id: int) -> ProviderSchedule:
@@ -522,8 +529,7 @@ def remove_time_off(*, provider: ServiceProviderProfile, time_off: TimeOff) -> N
     if time_off.provider_id != provider.pk:
         raise NotYours("That time off belongs to another provider.")
     time_off.delete()
-    free_days.owe(provider.pk)
-    next_free.invalidate(provider.pk)  # #18
+    _offer_changed(provider.pk)
 
 
 # Creating and moving bookings --------------------------------------------------------------------
